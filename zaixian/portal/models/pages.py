@@ -1,0 +1,215 @@
+"""The portal's page types. Page models stay thin; listings come from ``portal.queries``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+
+class HomePage(Page):
+    """A site's home page. The city portal's shows headline news (今日晋城), notices and the
+    entrances to open government, services, interaction and the department sites."""
+
+    intro = models.CharField(_("introduction"), max_length=255, blank=True)
+    headline_channel = models.ForeignKey(
+        "portal.ChannelPage",
+        verbose_name=_("headline channel"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Its newest articles lead the home page, e.g. 今日晋城."),
+    )
+    notice_channel = models.ForeignKey(
+        "portal.ChannelPage",
+        verbose_name=_("notice channel"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        PageChooserPanel("headline_channel", "portal.ChannelPage"),
+        PageChooserPanel("notice_channel", "portal.ChannelPage"),
+    ]
+    subpage_types = ["portal.ChannelPage", "portal.TopicPage", "portal.ArticlePage"]
+    parent_page_types = ["wagtailcore.Page"]
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from zaixian.portal import queries
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(queries.home_page_sections(home=self))
+        return context
+
+
+class ChannelPage(Page):
+    """A channel (栏目): a paginated list of its articles, optionally with sub-channels."""
+
+    class Kind(models.TextChoices):
+        NEWS = "news", _("News")
+        NOTICE = "notice", _("Notices and announcements")
+        POLICY = "policy", _("Policies and documents")
+        OTHER = "other", _("Other")
+
+    intro = models.CharField(_("introduction"), max_length=255, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NEWS)
+    per_page = models.PositiveSmallIntegerField(_("articles per page"), default=20)
+    show_on_home = models.BooleanField(_("show on the home page"), default=False)
+    home_order = models.PositiveSmallIntegerField(_("order on the home page"), default=0)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    settings_panels = [
+        *Page.settings_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("kind"),
+                FieldPanel("per_page"),
+                FieldPanel("show_on_home"),
+                FieldPanel("home_order"),
+            ],
+            heading=_("Channel"),
+        ),
+    ]
+    subpage_types = ["portal.ChannelPage", "portal.ArticlePage", "portal.TopicPage"]
+    parent_page_types = ["portal.HomePage", "portal.ChannelPage", "portal.TopicPage"]
+
+    class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from zaixian.portal import queries
+
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(queries.channel_articles(channel=self), max(self.per_page, 1))
+        context["articles"] = paginator.get_page(request.GET.get("page"))
+        context["sub_channels"] = queries.sub_channels(channel=self)
+        return context
+
+
+class ArticlePage(Page):
+    """An article (信息/稿件)."""
+
+    subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
+    source = models.CharField(_("source"), max_length=100, blank=True, help_text=_("e.g. 晋城日报"))
+    author = models.CharField(_("author"), max_length=100, blank=True)
+    publish_time = models.DateTimeField(
+        _("publish time"), default=timezone.now, db_index=True,
+        help_text=_("The time shown on the article and used to order lists."),
+    )
+    summary = models.TextField(_("summary"), blank=True, max_length=500)
+    body = RichTextField(_("body"))
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("subtitle"),
+        index.SearchField("body"),
+    ]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("subtitle"),
+        MultiFieldPanel(
+            [FieldPanel("source"), FieldPanel("author"), FieldPanel("publish_time")],
+            heading=_("Byline"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        FieldPanel("body"),
+        InlinePanel("attachments", label=_("Attachments")),
+        InlinePanel("related_links", label=_("Related articles")),
+    ]
+    subpage_types: list[str] = []
+    parent_page_types = ["portal.ChannelPage", "portal.TopicPage", "portal.HomePage"]
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from zaixian.portal import queries
+
+        context = super().get_context(request, *args, **kwargs)
+        context["related_articles"] = queries.related_articles(article=self)
+        return context
+
+
+class ArticleAttachment(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("document"), on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=255, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+
+class RelatedArticle(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("article"), on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [PageChooserPanel("related", "portal.ArticlePage")]
+
+
+class TopicPage(Page):
+    """A special topic (专题): a banner, an introduction and its own channels."""
+
+    intro = models.CharField(_("introduction"), max_length=255, blank=True)
+    banner_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("banner image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = RichTextField(_("body"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("banner_image"),
+        FieldPanel("body"),
+    ]
+    subpage_types = ["portal.ChannelPage", "portal.ArticlePage"]
+    parent_page_types = ["portal.HomePage", "portal.ChannelPage"]
+
+    class Meta:
+        verbose_name = _("special topic")
+        verbose_name_plural = _("special topics")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from zaixian.portal import queries
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = queries.topic_sections(topic=self)
+        return context

@@ -1,0 +1,1 @@
+"""Settings packages: base (shared), dev (the embedded demo), test, production."""
