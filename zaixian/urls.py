@@ -12,6 +12,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}, name="sitemap"),
+    path("search/", include("zaixian.search.urls")),
+    path("", include("zaixian.portal.urls")),
 ]
 
 if settings.DEBUG:
