@@ -28,7 +28,7 @@ def channel_articles(*, channel: ChannelPage) -> QuerySet[ArticlePage]:
 def sub_channels(*, channel: ChannelPage | TopicPage) -> QuerySet[ChannelPage]:
     from zaixian.portal.models import ChannelPage
 
-    return ChannelPage.objects.live().public().child_of(channel).in_menu_first()
+    return ChannelPage.objects.live().public().child_of(channel).order_by("path")
 
 
 def related_articles(*, article: ArticlePage) -> list[ArticlePage]:
