@@ -1,0 +1,117 @@
+"""Chinese text utilities: normalisation and jieba segmentation with the city's own words.
+
+The segmenter is one private ``jieba.Tokenizer`` loaded lazily (the first call pays about a
+second; later calls are plain function calls) under a lock, so web threads and workers share it.
+jieba keeps its dictionary cache in the system temporary directory, never in the repository.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+import unicodedata
+from collections.abc import Iterable
+
+import jieba
+from django.conf import settings
+
+# CJK Unified Ideographs, Extension A and the compatibility block: the characters that carry
+# meaning one by one, so they are also indexed as single-character tokens.
+CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(rf"[{CJK_RANGES}]")
+# A token is a run of CJK characters or a run of other letters and digits ("ipv6", "12316").
+_TOKEN_RE = re.compile(rf"[{CJK_RANGES}]+|[^\W_{CJK_RANGES}]+")
+# Control, format, surrogate, private-use and unassigned characters never belong in search.
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+_WHITESPACE_RE = re.compile(r"\s+")
+
+_tokenizer: jieba.Tokenizer | None = None
+_tokenizer_lock = threading.Lock()
+
+
+def get_tokenizer() -> jieba.Tokenizer:
+    """The shared jieba tokenizer with the city's user dictionary, initialised once."""
+    global _tokenizer  # a process-wide singleton, built on first use
+    if _tokenizer is not None:
+        return _tokenizer
+    with _tokenizer_lock:
+        if _tokenizer is None:
+            tokenizer = jieba.Tokenizer()
+            tokenizer.tmp_dir = tempfile.gettempdir()
+            jieba.setLogLevel(30)  # jieba logs "Building prefix dict" at INFO on every start
+            tokenizer.initialize()
+            user_dict = getattr(settings, "ZAIXIAN_USER_DICT", None)
+            if user_dict:
+                tokenizer.load_userdict(str(user_dict))
+            _tokenizer = tokenizer
+    return _tokenizer
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width letters, digits and punctuation become half-width), lower case,
+    control characters removed and whitespace collapsed to single spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isprintable():
+        text = "".join(
+            " " if ch.isspace() else ch
+            for ch in text
+            if ch.isspace() or unicodedata.category(ch) not in _DROPPED_CATEGORIES
+        )
+    return _WHITESPACE_RE.sub(" ", text).strip().lower()
+
+
+def is_cjk(text: str) -> bool:
+    """Whether the text contains at least one CJK ideograph."""
+    return _CJK_RE.search(text) is not None
+
+
+def _clean_tokens(pieces: Iterable[str]) -> list[str]:
+    """Split jieba's pieces into CJK and alphanumeric runs, dropping punctuation and spaces,
+    so every token survives the FTS5 ``unicode61`` tokenizer and PostgreSQL's parser intact."""
+    tokens: list[str] = []
+    for piece in pieces:
+        tokens.extend(_TOKEN_RE.findall(piece))
+    return tokens
+
+
+def segment(text: str) -> list[str]:
+    """Words for indexing: jieba's search-engine mode, which also emits the dictionary words
+    inside longer words (中华人民共和国 → 中华, 华人, 人民, 共和, 共和国, …)."""
+    text = normalize(text)
+    if not text:
+        return []
+    return _clean_tokens(get_tokenizer().cut_for_search(text))
+
+
+def segment_query(text: str) -> list[str]:
+    """Words of a query: jieba's precise mode, so a query word is one index token."""
+    text = normalize(text)
+    if not text:
+        return []
+    return _clean_tokens(get_tokenizer().cut(text))
+
+
+def character_tokens(text: str) -> list[str]:
+    """Each CJK character on its own, and each run of other letters and digits whole.
+
+    Indexed next to the words so that a one-character query (煤) and a word the dictionary
+    does not know (matched as a phrase of characters) still find their text."""
+    tokens: list[str] = []
+    for run in _TOKEN_RE.findall(normalize(text)):
+        if is_cjk(run):
+            tokens.extend(run)
+        else:
+            tokens.append(run)
+    return tokens
+
+
+def is_dictionary_word(word: str) -> bool:
+    """Whether jieba knows the word, so that indexing emitted it as a token of its own."""
+    return get_tokenizer().FREQ.get(word, 0) > 0
+
+
+def index_text(text: str) -> str:
+    """The text an index stores for a field: segmented words, then the character tokens,
+    space-joined."""
+    return " ".join([*segment(text), *character_tokens(text)])
