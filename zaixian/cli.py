@@ -9,8 +9,28 @@ import signal
 import subprocess
 import sys
 from collections.abc import Sequence
+from types import FrameType
 
 DEFAULT_SETTINGS = "zaixian.settings.dev"
+# How long `zaixian demo` gives its worker and scheduler to finish after Ctrl-C.
+CHILD_STOP_SECONDS = 10
+
+DESCRIPTION = """\
+Zaixian (在线): run and manage a city's e-government platform.
+
+Start with `zaixian demo`: it prepares a demo city in var/ and serves it on
+http://127.0.0.1:8000/ (the back office is at /admin/). Settings come from environment
+variables; see docs/configuration.md.
+"""
+
+EPILOG = """\
+examples:
+  zaixian demo                      set up the demo city once and serve it
+  zaixian serve --port 8080         serve the web application only
+  zaixian worker                    run background tasks (start one or more)
+  zaixian scheduler --list          show the periodic jobs and when they run next
+  zaixian manage createsuperuser    any Django management command
+"""
 
 
 def _setup_django() -> None:
@@ -20,15 +40,20 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _manage(argv: Sequence[str]) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
-    from django.core.management import execute_from_command_line
+def _exit_on_sigterm() -> None:
+    """Turn SIGTERM (systemd, docker stop) into a normal exit so `finally` blocks run."""
 
-    execute_from_command_line(["zaixian manage", *argv])
+    def handle(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, handle)
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
-    _manage(args.rest)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["zaixian manage", *args.rest])
     return 0
 
 
@@ -41,6 +66,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from zaixian.wsgi import application
 
     if not settings.DEBUG:
+        # Production serves hashed files from STATIC_ROOT; make sure they are there.
         call_command("collectstatic", interactive=False, verbosity=0)
     print(f"Zaixian is serving on http://{args.host}:{args.port}/ (admin: /admin/)", flush=True)
     serve(application, host=args.host, port=args.port, threads=args.threads, ident="zaixian")
@@ -53,18 +79,49 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     if settings.TASKS_BACKEND == "redis":
-        call_command("rqworker", "default")
+        call_command("rqworker", *args.queue.split(","), burst=args.burst)
     else:
-        call_command("db_worker", interval=args.interval)
+        # No auto-reload: a reloader's extra process would outlive `zaixian demo`'s Ctrl-C.
+        call_command(
+            "db_worker",
+            queue_name=args.queue,
+            interval=args.interval,
+            batch=args.burst,
+            reload=False,
+            verbosity=args.verbosity,
+        )
     return 0
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
     _setup_django()
-    from zaixian.core.scheduler import run_scheduler
+    from zaixian.core.scheduler import format_schedule, run_scheduler
 
+    if args.list:
+        print(format_schedule())
+        return 0
     run_scheduler()
     return 0
+
+
+def _start_child(command: str) -> subprocess.Popen[bytes]:
+    # A new session keeps Ctrl-C in the terminal away from the child: the parent stops it
+    # with exactly one SIGTERM, so the worker finishes its current task instead of aborting.
+    return subprocess.Popen(
+        [sys.executable, "-m", "zaixian.cli", command], start_new_session=True
+    )
+
+
+def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=CHILD_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -77,61 +134,117 @@ def cmd_demo(args: argparse.Namespace) -> int:
     call_command("load_demo")
     if args.no_serve:
         return 0
-    children = [
-        subprocess.Popen([sys.executable, "-m", "zaixian.cli", "worker"]),
-        subprocess.Popen([sys.executable, "-m", "zaixian.cli", "scheduler"]),
-    ]
+    _exit_on_sigterm()
+    children = [_start_child("worker"), _start_child("scheduler")]
     try:
         return cmd_serve(args)
+    except KeyboardInterrupt:
+        return 0
     finally:
-        for child in children:
-            child.send_signal(signal.SIGTERM)
-        for child in children:
-            child.wait(timeout=10)
+        print("Stopping the task worker and the scheduler…", flush=True)
+        _stop_children(children)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zaixian",
-        description="Zaixian (在线): run and manage a city's e-government platform.",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add_serve_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
         p.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
-        p.add_argument("--threads", type=int, default=8, help="worker threads (8)")
+        p.add_argument(
+            "--threads", type=int, default=8, help="requests handled at the same time (8)"
+        )
 
     demo = sub.add_parser(
         "demo",
         help="set up the demo city (once) and serve it with a task worker and the scheduler",
+        description=(
+            "Create or update the database, load the demo city the first time (departments, "
+            "sites, articles, one account per role), then serve it together with a background "
+            "task worker and the scheduler. Press Ctrl-C to stop all three."
+        ),
     )
     add_serve_options(demo)
-    demo.add_argument("--no-serve", action="store_true", help="only prepare the database")
+    demo.add_argument(
+        "--no-serve", action="store_true", help="only prepare the database and the demo data"
+    )
     demo.set_defaults(func=cmd_demo)
 
-    serve = sub.add_parser("serve", help="serve the web application")
+    serve = sub.add_parser(
+        "serve",
+        help="serve the web application",
+        description=(
+            "Serve the public site and the back office with the waitress web server. Without "
+            "DEBUG it first collects static files. Behind nginx, listen on 127.0.0.1."
+        ),
+    )
     add_serve_options(serve)
     serve.set_defaults(func=cmd_serve)
 
-    worker = sub.add_parser("worker", help="run background tasks from the queue")
-    worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls (1)")
+    worker = sub.add_parser(
+        "worker",
+        help="run background tasks from the queue",
+        description=(
+            "Take background tasks from the queue and run them, until stopped. The queue is "
+            "in the database by default, or in Redis when TASKS_BACKEND=redis. Start as many "
+            "workers as you like, on one machine or several: each task runs once."
+        ),
+    )
+    worker.add_argument(
+        "--burst", action="store_true", help="run the tasks waiting now, then exit"
+    )
+    worker.add_argument(
+        "--queue", default="default", help="queue names, comma-separated (default)"
+    )
+    worker.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        help="seconds to wait when the queue is empty, database queue only (1)",
+    )
+    worker.add_argument(
+        "--verbosity", type=int, default=1, choices=[0, 1, 2], help="how much to log (1)"
+    )
     worker.set_defaults(func=cmd_worker)
 
-    scheduler = sub.add_parser("scheduler", help="enqueue periodic jobs (run one per installation)")
+    scheduler = sub.add_parser(
+        "scheduler",
+        help="put periodic jobs on the queue at their times",
+        description=(
+            "Put each periodic job (scheduled publishing, the worker heartbeat, …) on the task "
+            "queue at its times; workers run them. Run one per installation: a second one on "
+            "the same machine waits as a standby, and a job time is never enqueued twice."
+        ),
+    )
+    scheduler.add_argument(
+        "--list", action="store_true", help="print the jobs and their next run times, then exit"
+    )
     scheduler.set_defaults(func=cmd_scheduler)
 
     manage = sub.add_parser(
-        "manage", help="run a Django management command, e.g. `zaixian manage migrate`",
+        "manage",
+        help="run a Django management command, e.g. `zaixian manage migrate`",
+        description="Run any Django management command; `zaixian manage help` lists them.",
         add_help=False,
     )
-    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.add_argument("rest", nargs=argparse.REMAINDER, help="the command and its options")
     manage.set_defaults(func=cmd_manage)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["manage"]:
+        # Hand everything after `manage` to Django untouched, including --help and
+        # options argparse would otherwise try to read itself.
+        return cmd_manage(argparse.Namespace(rest=argv[1:]))
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
 

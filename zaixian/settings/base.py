@@ -3,25 +3,16 @@
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from zaixian.settings.env import email_settings_from_url, env_bool, env_int, env_list
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 VAR_DIR = Path(os.environ.get("ZAIXIAN_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name: str, default: bool) -> bool:
-    """Read a yes/no environment variable ("1", "true", "yes", "on" mean yes)."""
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    """Read a comma-separated environment variable."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -101,7 +92,8 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'zaixian.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -141,13 +133,18 @@ else:
 # moves it to Redis (RQ) for scale.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
 if TASKS_BACKEND == "redis":
-    INSTALLED_APPS.append("django_tasks_rq")
+    # django_rq provides the `rqworker` command and the connection settings the backend uses.
+    INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-else:
+elif TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be database, redis or immediate, not {TASKS_BACKEND!r}."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -196,19 +193,26 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Portal page cache for anonymous visitors (seconds); invalidated on publish.
-PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
+PORTAL_PAGE_CACHE_SECONDS = env_int("PORTAL_PAGE_CACHE_SECONDS", 600)
 
 # Chinese text: the city's own words (place and organisation names) for jieba.
 ZAIXIAN_USER_DICT = PROJECT_DIR / "core" / "data" / "userdict.txt"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@zaixian.local")
+# E-mail: printed to the console unless EMAIL_URL names a server (docs/configuration.md).
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 if os.environ.get("EMAIL_URL"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    globals().update(email_settings_from_url(os.environ["EMAIL_URL"]))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@zaixian.local")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = os.environ.get("EMAIL_SUBJECT_PREFIX", "[Zaixian] ")
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL or "WARNING"},
+    # Our own code reports what it does (e.g. what the scheduler enqueues) at INFO.
+    "loggers": {"zaixian": {"level": LOG_LEVEL or "INFO"}},
 }
