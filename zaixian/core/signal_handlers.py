@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from zaixian.core.middleware import current_request
+from zaixian.core.models import CalendarDay, HolidaySchedule
+from zaixian.core.workdays import invalidate_calendar_cache
 
 
 @receiver(pre_save, sender=ModelLogEntry)
@@ -21,3 +23,13 @@ def add_client_ip_to_log_entry(sender: type, instance: Any, **kwargs: Any) -> No
     data = dict(instance.data or {})
     data.setdefault("ip", info.ip)
     instance.data = data
+
+
+@receiver(post_save, sender=HolidaySchedule)
+@receiver(post_delete, sender=HolidaySchedule)
+@receiver(post_save, sender=CalendarDay)
+@receiver(post_delete, sender=CalendarDay)
+def retire_cached_calendar(sender: type, **kwargs: Any) -> None:
+    """The admin, data migrations and the shell all write these tables; model signals are the
+    one place every write path passes, so the cached working-day calendar follows them."""
+    invalidate_calendar_cache()
