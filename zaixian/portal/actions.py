@@ -16,6 +16,7 @@ from wagtail.models import (
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    GroupSitePermission,
     Page,
     Site,
     Workflow,
@@ -179,12 +180,12 @@ def setup_site(*, site: Site) -> SiteGroups:
     for key, codenames in media_permissions.items():
         _grant_collection_permissions(group=groups[key], collection=collection, codenames=codenames)
 
-    # The footer is a per-site setting; Wagtail checks the model permission, and
-    # ``wagtail_hooks`` keeps site administrators to their own site's footer.
-    groups["site_admins"].permissions.add(
-        _permission("portal", "change_sitefootersettings"),
-        _permission("portal", "view_sitefootersettings"),
-    )
+    # The footer is a per-site setting: a GroupSitePermission (not a global model permission)
+    # lets site administrators edit their own site's footer and no other.
+    for codename in ("change_sitefootersettings", "view_sitefootersettings"):
+        GroupSitePermission.objects.get_or_create(
+            group=groups["site_admins"], site=site, permission=_permission("portal", codename)
+        )
 
     workflow = _review_workflow(
         name=f"{label}{WORKFLOW_SUFFIX}",

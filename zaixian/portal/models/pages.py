@@ -112,7 +112,9 @@ class ArticlePage(Page):
     source = models.CharField(_("source"), max_length=100, blank=True, help_text=_("e.g. 晋城日报"))
     author = models.CharField(_("author"), max_length=100, blank=True)
     publish_time = models.DateTimeField(
-        _("publish time"), default=timezone.now, db_index=True,
+        _("publish time"),
+        default=timezone.now,
+        db_index=True,
         help_text=_("The time shown on the article and used to order lists."),
     )
     summary = models.TextField(_("summary"), blank=True, max_length=500)
@@ -162,7 +164,9 @@ class ArticlePage(Page):
 class ArticleAttachment(Orderable):
     page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="attachments")
     document = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name=_("document"), on_delete=models.CASCADE,
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
         related_name="+",
     )
     title = models.CharField(_("title"), max_length=255, blank=True)
@@ -173,7 +177,9 @@ class ArticleAttachment(Orderable):
 class RelatedArticle(Orderable):
     page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="related_links")
     related = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("article"), on_delete=models.CASCADE,
+        "wagtailcore.Page",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
         related_name="+",
     )
 

@@ -9,8 +9,9 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 @register_setting(icon="site")
 class SiteFooterSettings(BaseSiteSetting):
-    """The footer every government website must show (国办发〔2017〕47号): sponsor, contact,
-    the site identification code, and the ICP and public-security filing numbers."""
+    """The footer every government website must show (State Council General Office notice
+    2017 No. 47): sponsor, contact, the site identification code, and the ICP and
+    public-security filing numbers."""
 
     department = models.ForeignKey(
         "core.Department",
@@ -41,15 +42,22 @@ class SiteFooterSettings(BaseSiteSetting):
 
     panels = [
         FieldPanel("department"),
+        MultiFieldPanel([FieldPanel("sponsor"), FieldPanel("organiser")], heading=_("Sponsor")),
         MultiFieldPanel(
-            [FieldPanel("sponsor"), FieldPanel("organiser")], heading=_("Sponsor")
-        ),
-        MultiFieldPanel(
-            [FieldPanel("address"), FieldPanel("postcode"), FieldPanel("phone"), FieldPanel("email")],
+            [
+                FieldPanel("address"),
+                FieldPanel("postcode"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+            ],
             heading=_("Contact"),
         ),
         MultiFieldPanel(
-            [FieldPanel("site_code"), FieldPanel("icp_number"), FieldPanel("public_security_number")],
+            [
+                FieldPanel("site_code"),
+                FieldPanel("icp_number"),
+                FieldPanel("public_security_number"),
+            ],
             heading=_("Identification and filing"),
         ),
     ]

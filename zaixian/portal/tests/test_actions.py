@@ -8,6 +8,7 @@ from wagtail.models import (
     Collection,
     GroupCollectionPermission,
     GroupPagePermission,
+    GroupSitePermission,
     Page,
     Site,
     Workflow,
@@ -125,8 +126,11 @@ def test_setup_site_grants_page_permissions_on_the_site_root_only():
     ) == {root.pk}
     for group in [groups.editors, *groups.reviewers, groups.site_admins]:
         assert group.permissions.filter(codename="access_admin").exists()
-    assert groups.site_admins.permissions.filter(codename="change_sitefootersettings").exists()
-    assert not groups.editors.permissions.filter(codename="change_sitefootersettings").exists()
+    assert GroupSitePermission.objects.filter(
+        group=groups.site_admins, site=site, permission__codename="change_sitefootersettings"
+    ).exists()
+    assert not GroupSitePermission.objects.filter(group=groups.editors).exists()
+    assert not groups.site_admins.permissions.filter(codename="change_sitefootersettings").exists()
 
 
 def test_setup_site_creates_the_site_collection_with_permissions():
