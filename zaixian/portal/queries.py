@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from wagtail.models import Page, Site
 
 if TYPE_CHECKING:
     from zaixian.portal.models import ArticlePage, ChannelPage, HomePage, TopicPage
@@ -67,3 +68,67 @@ def home_page_sections(*, home: HomePage) -> dict[str, Any]:
         for channel in channels
     ]
     return sections
+
+
+# --- Navigation, feeds and the other sites of the group (public front end) -------------------
+
+FEED_LENGTH = 20
+
+
+def menu_channels(*, site_root: Page) -> QuerySet[Page]:
+    """The main navigation: live, public children of the site's root page marked "show in
+    menus", in the editors' tree order."""
+    return site_root.get_children().live().public().in_menu().order_by("path")
+
+
+def breadcrumb_pages(*, page: Page, site_root: Page) -> list[Page]:
+    """The pages from the site root (exclusive) down to ``page`` (inclusive). Pages outside the
+    site (e.g. a preview of another site's page) get no breadcrumbs."""
+    if page.pk == site_root.pk or not page.is_descendant_of(site_root):
+        return []
+    ancestors = page.get_ancestors().filter(depth__gt=site_root.depth)
+    return [*ancestors, page]
+
+
+def other_sites(*, site: Site | None) -> list[Site]:
+    """The other sites of the group (the department sites), by name, for the home page."""
+    sites = Site.objects.select_related("root_page").order_by("site_name", "hostname")
+    if site is not None:
+        sites = sites.exclude(pk=site.pk)
+    return list(sites)
+
+
+def article_neighbours(*, article: ArticlePage) -> dict[str, ArticlePage | None]:
+    """The live articles just newer and just older than ``article`` in the same channel
+    (its parent), for "previous/next" links; two indexed queries."""
+    from zaixian.portal.models import ArticlePage
+
+    parent = article.get_parent()
+    if parent is None:
+        return {"newer": None, "older": None}
+    siblings = ArticlePage.objects.live().public().child_of(parent).exclude(pk=article.pk)
+    siblings = siblings.only("pk", "title", "url_path", "path", "depth", "publish_time")
+    when = article.publish_time
+    newer = (
+        siblings.filter(Q(publish_time__gt=when) | Q(publish_time=when, pk__gt=article.pk))
+        .order_by("publish_time", "pk")
+        .first()
+    )
+    older = (
+        siblings.filter(Q(publish_time__lt=when) | Q(publish_time=when, pk__lt=article.pk))
+        .order_by("-publish_time", "-pk")
+        .first()
+    )
+    return {"newer": newer, "older": older}
+
+
+def feed_channel(*, page_id: int) -> ChannelPage | None:
+    """The channel an RSS feed is asked for, if it is live and public."""
+    from zaixian.portal.models import ChannelPage
+
+    return ChannelPage.objects.live().public().filter(pk=page_id).first()
+
+
+def feed_articles(*, channel: ChannelPage) -> list[ArticlePage]:
+    """The newest live articles of a channel, for its RSS feed."""
+    return list(channel_articles(channel=channel).defer(None)[:FEED_LENGTH])

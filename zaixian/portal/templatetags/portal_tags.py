@@ -1,0 +1,98 @@
+"""Template tags of the public portal: navigation, breadcrumbs, the site group and paging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.core.paginator import Page as PaginatorPage
+from django.http import HttpRequest, QueryDict
+from wagtail.models import Page, Site
+
+from zaixian.portal import queries
+
+register = template.Library()
+
+
+def _request(context: template.Context) -> HttpRequest | None:
+    return context.get("request")
+
+
+def _current_site(context: template.Context) -> Site | None:
+    """The Wagtail site serving this request, looked up once per request."""
+    request = _request(context)
+    if request is None:
+        return None
+    return Site.find_for_request(request)
+
+
+@register.simple_tag(takes_context=True)
+def current_site(context: template.Context) -> Site | None:
+    return _current_site(context)
+
+
+@register.simple_tag(takes_context=True)
+def site_title(context: template.Context) -> str:
+    """The site's name for the masthead: the Site's name, else its root page's title."""
+    site = _current_site(context)
+    if site is None:
+        return ""
+    return site.site_name or site.root_page.title
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context: template.Context) -> list[Page]:
+    site = _current_site(context)
+    if site is None:
+        return []
+    return list(queries.menu_channels(site_root=site.root_page))
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumbs(context: template.Context, page: Page | None) -> list[Page]:
+    site = _current_site(context)
+    if site is None or not isinstance(page, Page):
+        return []
+    return queries.breadcrumb_pages(page=page, site_root=site.root_page)
+
+
+@register.simple_tag(takes_context=True)
+def department_sites(context: template.Context) -> list[Site]:
+    return queries.other_sites(site=_current_site(context))
+
+
+@register.simple_tag
+def article_neighbours(article: Page) -> dict[str, Any]:
+    return queries.article_neighbours(article=article.specific)
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context: template.Context, number: int) -> str:
+    """The current query string with ``page`` replaced, so paging keeps other parameters."""
+    request = _request(context)
+    params = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    params["page"] = str(number)
+    return "?" + params.urlencode()
+
+
+@register.simple_tag
+def page_numbers(page_obj: PaginatorPage) -> list[int | str]:
+    """Page numbers around the current one, with "…" for the gaps (1 … 4 5 6 … 20)."""
+    return list(
+        page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+    )
+
+
+@register.filter
+def file_type(document: Any) -> str:
+    """A document's file type for its link label, e.g. "PDF"."""
+    extension = getattr(document, "file_extension", "") or ""
+    return extension.upper()
+
+
+@register.filter
+def in_section(page: Page | None, section: Page) -> bool:
+    """Whether ``page`` is ``section`` or lies below it, to mark the current menu item."""
+    if page is None or not isinstance(page, Page):
+        return False
+    return bool(page.url_path.startswith(section.url_path))
