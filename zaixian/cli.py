@@ -79,7 +79,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     if settings.TASKS_BACKEND == "redis":
-        call_command("rqworker", *args.queue.split(","), burst=args.burst)
+        # RQ must load jobs with django-tasks-rq's Job class, which knows how to call a Task.
+        call_command(
+            "rqworker",
+            *args.queue.split(","),
+            job_class="django_tasks_rq.Job",
+            burst=args.burst,
+            verbosity=args.verbosity,
+        )
     else:
         # No auto-reload: a reloader's extra process would outlive `zaixian demo`'s Ctrl-C.
         call_command(

@@ -34,7 +34,7 @@ from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
     from apscheduler.triggers.cron import CronTrigger
-    from django_tasks import Task
+    from django_tasks.base import Task
 
 logger = logging.getLogger(__name__)
 
