@@ -68,6 +68,9 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # The audit log holds every module's entries, personal data included, so it has its
+        # own permission rather than following the permissions of each logged model.
+        permissions = [("view_audit_log", _("Can view and export the audit log"))]
 
     def __str__(self) -> str:
         full_name = f"{self.last_name}{self.first_name}".strip()

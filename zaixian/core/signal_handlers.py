@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 from django.dispatch import receiver
 from wagtail.models import ModelLogEntry, PageLogEntry
 
@@ -33,3 +34,20 @@ def retire_cached_calendar(sender: type, **kwargs: Any) -> None:
     """The admin, data migrations and the shell all write these tables; model signals are the
     one place every write path passes, so the cached working-day calendar follows them."""
     invalidate_calendar_cache()
+
+
+@receiver(post_migrate)
+def top_up_role_groups(sender: AppConfig, **kwargs: Any) -> None:
+    """After ``migrate``, give the role groups the permissions of apps migrated after core's
+    data migration (e.g. the portal's footer settings). Runs once, for core's own signal; the
+    permissions of every app are created first because their own handlers run later."""
+    if sender.label != "core":
+        return
+    from django.contrib.auth.management import create_permissions
+
+    from zaixian.core.actions import ensure_role_groups
+
+    using = kwargs.get("using", "default")
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    ensure_role_groups()
