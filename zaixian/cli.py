@@ -78,7 +78,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    if settings.TASKS_BACKEND == "redis":
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend == "django_tasks_rq.RQBackend":
         # RQ must load jobs with django-tasks-rq's Job class, which knows how to call a Task.
         call_command(
             "rqworker",
@@ -87,7 +88,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
             burst=args.burst,
             verbosity=args.verbosity,
         )
-    else:
+    elif backend == "django_tasks_db.DatabaseBackend":
         # No auto-reload: a reloader's extra process would outlive `zaixian demo`'s Ctrl-C.
         call_command(
             "db_worker",
@@ -97,6 +98,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
             reload=False,
             verbosity=args.verbosity,
         )
+    else:
+        print(
+            f"The task backend {backend} runs tasks without a queue, so there is nothing for a "
+            "worker to do. Set TASKS_BACKEND=database or TASKS_BACKEND=redis.",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import FrameType
 from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
@@ -182,8 +184,15 @@ def run_scheduler() -> None:
                 max_instances=1,
                 misfire_grace_time=int(MISFIRE_GRACE.total_seconds()),
             )
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         logger.info("scheduler started with %d jobs", len(PERIODIC_JOBS))
         try:
             scheduler.start()
         except (KeyboardInterrupt, SystemExit):
             scheduler.shutdown(wait=False)
+            logger.info("scheduler stopped")
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    """Let SIGTERM (from `zaixian demo`, systemd, docker) stop the scheduler like Ctrl-C."""
+    raise SystemExit(0)

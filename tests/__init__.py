@@ -1,0 +1,1 @@
+"""Project-level tests: the command line, settings and deployment checks."""
