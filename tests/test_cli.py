@@ -85,7 +85,9 @@ def test_worker_burst_exits_when_the_queue_is_empty(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'zaixian.sqlite3'}",
         "TASKS_BACKEND": "database",
     }
-    migrated = run_zaixian("manage", "migrate", "django_tasks_database", "--verbosity", "0", env=env)
+    migrated = run_zaixian(
+        "manage", "migrate", "django_tasks_database", "--verbosity", "0", env=env
+    )
     assert migrated.returncode == 0, migrated.stderr
 
     completed = run_zaixian("worker", "--burst", env=env)

@@ -43,7 +43,10 @@ GOOD_SECRET = "k3J9-x7Qp2LmZ8rTvW4yB6nC1dF5gH0jK2lM4nP6qR8sT0uV2wX4yZ6aB8cD0eF2"
             },
         ),
         ("smtp://relay.internal", {"EMAIL_PORT": 25, "EMAIL_USE_TLS": False}),
-        ("smtp://relay.internal:2525?tls=1&timeout=10", {"EMAIL_USE_TLS": True, "EMAIL_TIMEOUT": 10}),
+        (
+            "smtp://relay.internal:2525?tls=1&timeout=10",
+            {"EMAIL_USE_TLS": True, "EMAIL_TIMEOUT": 10},
+        ),
         ("smtp+tls://relay.internal", {"EMAIL_PORT": 587, "EMAIL_USE_TLS": True}),
         (
             "console://",

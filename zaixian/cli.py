@@ -122,9 +122,7 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 def _start_child(command: str) -> subprocess.Popen[bytes]:
     # A new session keeps Ctrl-C in the terminal away from the child: the parent stops it
     # with exactly one SIGTERM, so the worker finishes its current task instead of aborting.
-    return subprocess.Popen(
-        [sys.executable, "-m", "zaixian.cli", command], start_new_session=True
-    )
+    return subprocess.Popen([sys.executable, "-m", "zaixian.cli", command], start_new_session=True)
 
 
 def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
@@ -211,12 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
             "workers as you like, on one machine or several: each task runs once."
         ),
     )
-    worker.add_argument(
-        "--burst", action="store_true", help="run the tasks waiting now, then exit"
-    )
-    worker.add_argument(
-        "--queue", default="default", help="queue names, comma-separated (default)"
-    )
+    worker.add_argument("--burst", action="store_true", help="run the tasks waiting now, then exit")
+    worker.add_argument("--queue", default="default", help="queue names, comma-separated (default)")
     worker.add_argument(
         "--interval",
         type=float,

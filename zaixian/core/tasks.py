@@ -16,17 +16,17 @@ PING_CACHE_PREFIX = "zaixian:ping:"
 PING_CACHE_SECONDS = 60 * 60
 
 
-def ping_cache_key(token: str) -> str:
-    """The cache key under which ``ping_task`` records when it last ran for ``token``."""
-    return f"{PING_CACHE_PREFIX}{token}"
+def ping_cache_key(label: str) -> str:
+    """The cache key under which ``ping_task`` records when it last ran for ``label``."""
+    return f"{PING_CACHE_PREFIX}{label}"
 
 
 @task()
-def ping_task(token: str = "heartbeat") -> dict[str, str]:
+def ping_task(label: str = "heartbeat") -> dict[str, str]:
     """Record in the cache when a worker ran this task, and return the same as the result.
 
     The return value is JSON so every backend (database, Redis) can store it.
     """
     ran_at = timezone.now().isoformat()
-    cache.set(ping_cache_key(token), ran_at, timeout=PING_CACHE_SECONDS)
-    return {"token": token, "ran_at": ran_at}
+    cache.set(ping_cache_key(label), ran_at, timeout=PING_CACHE_SECONDS)
+    return {"label": label, "ran_at": ran_at}

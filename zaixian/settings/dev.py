@@ -6,7 +6,7 @@ from zaixian.settings.base import *  # noqa: F403 — settings modules extend ba
 from zaixian.settings.base import VAR_DIR, env_bool
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY") or "zaixian-dev-only-not-secret"  # noqa: S105 — demo only
+SECRET_KEY = os.environ.get("SECRET_KEY") or "zaixian-dev-only-not-secret"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # Serve static files straight from the apps (no collectstatic step).

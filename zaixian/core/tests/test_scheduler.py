@@ -59,9 +59,18 @@ def test_job_with_a_wrong_task_path_fails_at_start():
     ("now", "expected"),
     [
         # On time, a little late, and late but within the grace period: the same fire time.
-        (datetime(2025, 3, 1, 3, 0, 0, tzinfo=SHANGHAI), datetime(2025, 3, 1, 3, 0, tzinfo=SHANGHAI)),
-        (datetime(2025, 3, 1, 3, 0, 7, tzinfo=SHANGHAI), datetime(2025, 3, 1, 3, 0, tzinfo=SHANGHAI)),
-        (datetime(2025, 3, 1, 3, 4, 59, tzinfo=SHANGHAI), datetime(2025, 3, 1, 3, 0, tzinfo=SHANGHAI)),
+        (
+            datetime(2025, 3, 1, 3, 0, 0, tzinfo=SHANGHAI),
+            datetime(2025, 3, 1, 3, 0, tzinfo=SHANGHAI),
+        ),
+        (
+            datetime(2025, 3, 1, 3, 0, 7, tzinfo=SHANGHAI),
+            datetime(2025, 3, 1, 3, 0, tzinfo=SHANGHAI),
+        ),
+        (
+            datetime(2025, 3, 1, 3, 4, 59, tzinfo=SHANGHAI),
+            datetime(2025, 3, 1, 3, 0, tzinfo=SHANGHAI),
+        ),
     ],
 )
 def test_fire_time_is_the_schedules_not_the_clocks(now, expected):
@@ -101,9 +110,7 @@ def test_enqueue_logs_what_it_enqueued(caplog):
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_enqueued_job_is_run_by_a_worker():
-    result_id = scheduler.enqueue_job(
-        HEARTBEAT, now=datetime(2025, 3, 1, 10, 5, tzinfo=SHANGHAI)
-    )
+    result_id = scheduler.enqueue_job(HEARTBEAT, now=datetime(2025, 3, 1, 10, 5, tzinfo=SHANGHAI))
 
     assert DBTaskResult.objects.filter(id=result_id, status="READY").exists()
 

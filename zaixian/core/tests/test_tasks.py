@@ -51,13 +51,13 @@ def test_ping_records_its_run_in_the_cache_and_result():
     result = ping_task.enqueue(token)
 
     assert result.status == TaskResultStatus.SUCCESSFUL
-    assert result.return_value["token"] == token
+    assert result.return_value["label"] == token
     assert cache.get(ping_cache_key(token)) == result.return_value["ran_at"]
 
 
 def test_enqueue_refuses_arguments_a_queue_cannot_store():
     with pytest.raises(TypeError):
-        ping_task.enqueue(token=object())
+        ping_task.enqueue(label=object())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -75,7 +75,7 @@ def test_database_queue_task_waits_until_a_worker_runs_it():
     result.refresh()
 
     assert result.status == TaskResultStatus.SUCCESSFUL
-    assert result.return_value["token"] == token
+    assert result.return_value["label"] == token
     assert cache.get(ping_cache_key(token)) == result.return_value["ran_at"]
     assert len(result.worker_ids) == 1
 
@@ -155,7 +155,7 @@ def test_redis_queue_task_runs_on_an_rq_worker(rq_settings):
     result.refresh()
 
     assert result.status == TaskResultStatus.SUCCESSFUL
-    assert result.return_value["token"] == token
+    assert result.return_value["label"] == token
     assert cache.get(ping_cache_key(token)) == result.return_value["ran_at"]
 
 
