@@ -1,0 +1,123 @@
+"""Fixtures for the end-to-end tests: a live server, Playwright pages in Debian's Chromium, and
+helpers that build a small portal through the project's own actions and factories.
+
+Every test here is transactional: the browser talks to the live server thread, which must see
+committed data. ``django_db_serialized_rollback`` restores what the migrations created (the
+Wagtail root page, the default collection and workflow) after each test's flush, so every test
+starts from a freshly migrated database, on SQLite and on PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connections
+
+from tests.e2e.helpers import DESKTOP, Portal, build_portal
+
+ARTIFACTS_DIR = Path(settings.VAR_DIR) / "test-artifacts"
+# Generous enough for a loaded CI machine, short enough that a broken selector fails fast.
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the item so the page fixtures know when a test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def _migrated_contents(django_db_setup: None) -> dict[str, str]:
+    """The migrated database as serialized at set-up, taken before the browser starts.
+
+    Playwright's sync API marks an event loop as running in the test thread, and from then on
+    Django's ``connections`` (an asgiref ``Local``) hands out fresh connection objects that
+    lack the serialized contents ``django_db_serialized_rollback`` restores from.
+    """
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
+@pytest.fixture(scope="session")
+def browser(_migrated_contents: dict[str, str], browser: Any) -> Any:
+    """The root ``browser``, after which the serialized contents are handed to the
+    connection objects the tests will actually use."""
+    for alias, contents in _migrated_contents.items():
+        connections[alias]._test_serialized_contents = contents
+    return browser
+
+
+@pytest.fixture(autouse=True)
+def _e2e_database(django_db_serialized_rollback: None, live_server: Any) -> Iterator[None]:
+    """Transactional database with the migrations' rows restored, and an empty page cache.
+
+    The cache lives in this process (the live server is a thread) and outlives the flush
+    between tests, so pages cached by one test must not leak into the next.
+    """
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    yield
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+@pytest.fixture
+def open_page(
+    browser: Any, live_server: Any, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Any]]:
+    """Open a page in a new browser context (its own cookies, like a separate person).
+
+    Every context opened in a test is screenshotted into ``var/test-artifacts/`` when the test
+    fails, and closed at the end.
+    """
+    contexts: list[Any] = []
+
+    def _open(*, viewport: dict[str, int] | None = None, locale: str = "zh-CN") -> Any:
+        context = browser.new_context(
+            viewport=viewport or DESKTOP, locale=locale, base_url=live_server.url
+        )
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _open
+
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        for index, context in enumerate(contexts):
+            for page_index, failed_page in enumerate(context.pages):
+                # A failing screenshot (a crashed page) must not hide the test's own failure.
+                with contextlib.suppress(Exception):
+                    failed_page.screenshot(
+                        path=str(ARTIFACTS_DIR / f"{name}-{index}-{page_index}.png"),
+                        full_page=True,
+                    )
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page: Callable[..., Any]) -> Any:
+    """A desktop-sized page in a fresh context, Chinese locale."""
+    return open_page()
+
+
+@pytest.fixture
+def portal() -> Portal:
+    """The small portal of ``helpers.build_portal``: a default site with channels, articles,
+    the three-step review workflow, an editor and three reviewers."""
+    return build_portal()
