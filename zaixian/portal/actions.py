@@ -267,15 +267,21 @@ def invalidate_page_cache(*, site_id: int) -> None:
         cache.set(key, time.time_ns(), timeout=None)
 
 
-def invalidate_page_cache_for_page(*, page: Page) -> None:
-    """Invalidate the cache of every site a page belongs to (a page may sit under several
-    site roots); if none, of all sites, because a move may have taken it out of one."""
+def invalidate_page_cache_for_pages(*, pages: list[Page]) -> None:
+    """Invalidate the cache of every site whose tree holds one of ``pages``. Done at once and
+    again after the transaction commits, so a visitor who asks in between cannot put the
+    old content back into the cache for the whole TTL."""
+    paths = [page.path for page in pages if page.path]
     site_ids = [
         site.pk
         for site in Site.objects.select_related("root_page")
-        if page.path.startswith(site.root_page.path)
+        if any(path.startswith(site.root_page.path) for path in paths)
     ]
-    if not site_ids:
-        site_ids = list(Site.objects.values_list("pk", flat=True))
     for site_id in site_ids:
         invalidate_page_cache(site_id=site_id)
+
+    def again() -> None:
+        for site_id in site_ids:
+            invalidate_page_cache(site_id=site_id)
+
+    transaction.on_commit(again)

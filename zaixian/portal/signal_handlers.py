@@ -1,0 +1,51 @@
+"""Handlers for Wagtail's page events: each one calls a portal action. Connected in
+``PortalConfig.ready``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from zaixian.portal import actions
+from zaixian.portal.models import SiteFooterSettings
+
+
+def page_changed_visibly(sender: type[Page], instance: Page, **kwargs: Any) -> None:
+    """Published or unpublished: the page and every list that shows it change."""
+    actions.invalidate_page_cache_for_pages(pages=[instance])
+
+
+def page_moved(sender: type[Page], instance: Page, parent_page_before: Page, **kwargs: Any) -> None:
+    """A move changes two places, possibly in two sites: where it was and where it is."""
+    actions.invalidate_page_cache_for_pages(pages=[parent_page_before, instance])
+
+
+def page_deleted(sender: type[Page], instance: Page, **kwargs: Any) -> None:
+    actions.invalidate_page_cache_for_pages(pages=[instance])
+
+
+def site_changed(sender: type[Site], instance: Site, **kwargs: Any) -> None:
+    """A new host or root page for a site: its cached pages no longer match."""
+    actions.invalidate_page_cache(site_id=instance.pk)
+
+
+def footer_changed(
+    sender: type[SiteFooterSettings], instance: SiteFooterSettings, **kwargs: Any
+) -> None:
+    """The footer is on every page of its site."""
+    actions.invalidate_page_cache(site_id=instance.site_id)
+
+
+def connect() -> None:
+    page_published.connect(page_changed_visibly, dispatch_uid="portal_cache_page_published")
+    page_unpublished.connect(page_changed_visibly, dispatch_uid="portal_cache_page_unpublished")
+    post_page_move.connect(page_moved, dispatch_uid="portal_cache_page_moved")
+    # Page is the concrete base of every page type, so deleting any page sends this for Page.
+    post_delete.connect(page_deleted, sender=Page, dispatch_uid="portal_cache_page_deleted")
+    post_save.connect(site_changed, sender=Site, dispatch_uid="portal_cache_site_saved")
+    post_save.connect(
+        footer_changed, sender=SiteFooterSettings, dispatch_uid="portal_cache_footer_saved"
+    )
