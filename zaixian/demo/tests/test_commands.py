@@ -1,0 +1,45 @@
+"""The two commands, as a newcomer and a benchmark script call them."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from zaixian.demo.seed import DEMO_PASSWORD
+from zaixian.portal.models import ArticlePage
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args, **options):
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=StringIO(), **options)
+    return out.getvalue()
+
+
+def test_load_demo_small_prints_the_accounts_each_time():
+    first = run("load_demo", "--small")
+    second = run("load_demo")
+
+    for output in (first, second):
+        assert "reviewer3" in output
+        assert "nongwang_editor" in output
+        assert DEMO_PASSWORD in output
+    assert "用户名" in first
+    assert ArticlePage.objects.count() >= 31
+
+
+@pytest.mark.parametrize("count", ["0", "-3", "200001"])
+def test_generate_articles_refuses_a_count_out_of_range(count):
+    with pytest.raises(CommandError, match="200000"):
+        run("generate_articles", "--count", count)
+
+
+def test_generate_articles_refuses_an_unknown_site():
+    with pytest.raises(CommandError, match=r"no-such\.example"):
+        run("generate_articles", "--count", "5", "--site", "no-such.example")
+
+
+def test_generate_articles_needs_the_demo_city():
+    with pytest.raises(CommandError):
+        run("generate_articles", "--count", "5")
