@@ -79,23 +79,6 @@ def test_manage_help_lists_django_commands(tmp_path):
     assert "db_worker" in completed.stdout
 
 
-def test_worker_burst_exits_when_the_queue_is_empty(tmp_path):
-    env = {
-        "ZAIXIAN_VAR_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'zaixian.sqlite3'}",
-        "TASKS_BACKEND": "database",
-    }
-    migrated = run_zaixian(
-        "manage", "migrate", "django_tasks_database", "--verbosity", "0", env=env
-    )
-    assert migrated.returncode == 0, migrated.stderr
-
-    completed = run_zaixian("worker", "--burst", env=env)
-
-    assert completed.returncode == 0, completed.stderr
-    assert "No more tasks to run" in completed.stdout + completed.stderr
-
-
 def test_worker_refuses_a_backend_without_a_queue(tmp_path):
     completed = run_zaixian(
         "worker", env={"ZAIXIAN_VAR_DIR": str(tmp_path), "TASKS_BACKEND": "immediate"}
