@@ -7,3 +7,6 @@ class SearchConfig(AppConfig):
     label = "zaixian_search"
     verbose_name = _("Search")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from zaixian.search import signal_handlers  # noqa: F401 — connects Wagtail's page signals
