@@ -33,12 +33,15 @@ def create_department(
     department.full_clean(exclude=["path", "depth", "numchild"])
     if parent is None:
         return Department.add_root(instance=department)
-    return parent.add_child(instance=department)
+    # Sorted inserts renumber siblings' paths, so a parent held since then may be stale.
+    return Department.objects.get(pk=parent.pk).add_child(instance=department)
 
 
 @transaction.atomic
 def move_department(*, department: Department, parent: Department | None) -> Department:
     """Put ``department`` (with its subtree) under ``parent``, or make it a root."""
+    department = Department.objects.get(pk=department.pk)  # fresh paths, see create_department
+    parent = Department.objects.get(pk=parent.pk) if parent is not None else None
     if parent is not None and (parent.pk == department.pk or parent.is_descendant_of(department)):
         raise ValueError("A department cannot be moved under itself.")
     current = department.get_parent()

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.log_actions import log
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
@@ -26,7 +26,7 @@ USER_EXTRA_FIELDS = ("department", "phone", "job_title")
 
 class DepartmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return "　" * (obj.depth - 1) + f"{obj.name}（{obj.code}）"
+        return "　" * (obj.depth - 1) + f"{obj.name} ({obj.code})"
 
 
 class DepartmentForm(WagtailAdminModelForm):
@@ -75,6 +75,7 @@ class DepartmentEditView(EditView):
 
 
 class DepartmentViewSet(ModelViewSet):
+    name = "core_department"
     model = Department
     icon = "group"
     menu_label = _("Departments")
@@ -107,6 +108,7 @@ class DepartmentViewSet(ModelViewSet):
 
 
 class HolidayScheduleViewSet(ModelViewSet):
+    name = "core_holidayschedule"
     model = HolidaySchedule
     icon = "date"
     menu_label = _("Holiday schedules")
@@ -115,6 +117,7 @@ class HolidayScheduleViewSet(ModelViewSet):
 
 
 class CalendarDayViewSet(ModelViewSet):
+    name = "core_calendarday"
     model = CalendarDay
     icon = "calendar"
     menu_label = _("Holidays and adjusted working days")

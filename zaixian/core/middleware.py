@@ -6,6 +6,7 @@ import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
@@ -21,11 +22,21 @@ current_request: contextvars.ContextVar[RequestInfo | None] = contextvars.Contex
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client address; REMOTE_ADDR unless a trusted proxy set X-Real-IP."""
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR", "") or ""
+    """The client address: REMOTE_ADDR, or X-Real-IP when REMOTE_ADDR is one of the proxies
+    in ``settings.TRUSTED_PROXY_IPS``. Anyone can send the header, so trusting it from any
+    peer would let a client write a false address into the audit log."""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    forwarded = (request.META.get("HTTP_X_REAL_IP") or "").strip()
+    trusted = getattr(settings, "TRUSTED_PROXY_IPS", ())
+    if forwarded and remote in trusted:
+        return forwarded[:45]  # the longest textual IPv6 address
+    return remote
 
 
 class RequestContextMiddleware:
+    """Remembers the user and client address of the request for the audit log; must come
+    after AuthenticationMiddleware."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import ContentTypeFilter
 from wagtail.admin.views.reports.audit_logging import LogEntriesView, SiteHistoryReportFilterSet
+from wagtail.coreutils import multigetattr
 from wagtail.log_actions import registry as log_action_registry
 
 AUDIT_LOG_PERMISSION = "core.view_audit_log"
@@ -88,6 +89,11 @@ class AuditLogView(LogEntriesView):
         return queryset.order_by("-timestamp")
 
     def to_row_dict(self, item: Any) -> dict[str, Any]:
-        row = super().to_row_dict(item)
-        row["ip"] = (item.data or {}).get("ip", "") if isinstance(item.data, dict) else ""
-        return row
+        return {
+            field: self._ip(item) if field == "ip" else multigetattr(item, field)
+            for field in self.list_export
+        }
+
+    @staticmethod
+    def _ip(item: Any) -> str:
+        return str(item.data.get("ip", "")) if isinstance(item.data, dict) else ""
