@@ -18,6 +18,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Reverse proxies whose X-Real-IP header is believed (for the client address in the audit log).
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", "")
 
 INSTALLED_APPS = [
     "zaixian.core",
@@ -30,7 +32,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "zaixian.core.users_app.CoreUsersAppConfig",  # wagtail.users with our user admin fields
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
