@@ -100,7 +100,7 @@ def test_500_page_renders_without_request_or_database(django_assert_num_queries)
 def test_switching_to_english_translates_the_page(client: Client) -> None:
     tree = make_site_tree(articles=1)
 
-    response = client.post("/i18n/setlang/", {"language": "en", "next": tree.news.url})
+    response = client.get(f"/lang/en/?next={tree.news.url}")
 
     assert response.status_code == 302
     assert response["Location"] == tree.news.url
@@ -115,9 +115,9 @@ def test_switching_to_english_translates_the_page(client: Client) -> None:
 
 def test_switching_back_to_chinese(client: Client) -> None:
     make_site_tree(articles=1)
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.get("/lang/en/?next=/")
 
-    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    client.get("/lang/zh-hans/?next=/")
 
     assert "长者模式" in client.get("/").content.decode()
 
@@ -125,12 +125,25 @@ def test_switching_back_to_chinese(client: Client) -> None:
 def test_language_switch_ignores_offsite_next(client: Client) -> None:
     make_site_tree()
 
-    response = client.post(
-        "/i18n/setlang/", {"language": "en", "next": "https://evil.example.com/"}
-    )
+    response = client.get("/lang/en/?next=https://evil.example.com/")
 
     assert response.status_code == 302
     assert "evil.example.com" not in response["Location"]
+
+
+def test_unknown_language_is_a_clear_404(client: Client) -> None:
+    response = client.get("/lang/xx/")
+
+    assert response.status_code == 404
+
+
+def test_public_pages_carry_no_csrf_token_so_they_can_be_cached(client: Client) -> None:
+    tree = make_site_tree(articles=1)
+
+    response = client.get(tree.news.url)
+
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert "csrftoken" not in response.cookies
 
 
 def test_static_assets_are_served(client: Client) -> None:
