@@ -26,6 +26,17 @@ def missing_service(reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Every test starts with an empty cache: cached pages, calendar years and rate-limit
+    counters must not leak from one test into the next."""
+    from django.core.cache import caches
+
+    for alias in caches:
+        caches[alias].clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _only_on_postgres(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         pytest.skip("PostgreSQL-only test; it runs in the PostgreSQL run of the suite")
