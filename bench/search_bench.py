@@ -32,24 +32,127 @@ PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/zx_s
 REFERENCE = {"sqlite": "raw FTS5 1.2–1.8 ms p95", "postgresql": "PG GIN 2.5–5.7 ms p95"}
 TARGET_MS = {"sqlite": 5.0, "postgresql": 10.0}
 
-ORGS = ["市政府", "市委", "市应急管理局", "市农业农村局", "市教育局", "市卫生健康委员会",
-        "市人社局", "市财政局", "市自然资源局", "市住建局", "市交通运输局", "市商务局",
-        "市文旅局", "市审计局", "市统计局", "市信息中心", "泽州县", "高平市", "阳城县",
-        "陵川县", "沁水县", "城区", "晋城在线", "市长热线", "太行农网"]
-VERBS = ["召开", "部署", "推进", "开展", "加强", "完善", "落实", "组织", "启动", "印发",
-         "审议", "通报", "检查", "督导", "调研", "建设", "提升", "优化", "规范", "保障"]
-TOPICS = ["安全生产", "煤矿安全", "现代农业", "电子政务", "信息公开", "政务服务", "乡村振兴",
-          "生态环境", "招商引资", "民生工程", "教育信息化", "医疗卫生", "社会保障", "防汛抗旱",
-          "疫情防控", "营商环境", "数字经济", "网络安全", "舆情监测", "文化旅游", "城市管理",
-          "交通运输", "水利建设", "土地管理", "项目建设", "科技创新", "就业创业", "养老服务",
-          "住房保障", "食品安全", "IPv6", "无线城市", "12316热线", "一卡通", "好差评"]
-NOUNS = ["工作会议", "专项行动", "实施方案", "管理办法", "工作机制", "基础设施", "服务平台",
-         "信息系统", "重点项目", "应急预案", "考核办法", "培训班", "座谈会", "现场会", "通知",
-         "意见", "情况通报", "典型案例", "数据分析", "监测预警"]
+ORGS = [
+    "市政府",
+    "市委",
+    "市应急管理局",
+    "市农业农村局",
+    "市教育局",
+    "市卫生健康委员会",
+    "市人社局",
+    "市财政局",
+    "市自然资源局",
+    "市住建局",
+    "市交通运输局",
+    "市商务局",
+    "市文旅局",
+    "市审计局",
+    "市统计局",
+    "市信息中心",
+    "泽州县",
+    "高平市",
+    "阳城县",
+    "陵川县",
+    "沁水县",
+    "城区",
+    "晋城在线",
+    "市长热线",
+    "太行农网",
+]
+VERBS = [
+    "召开",
+    "部署",
+    "推进",
+    "开展",
+    "加强",
+    "完善",
+    "落实",
+    "组织",
+    "启动",
+    "印发",
+    "审议",
+    "通报",
+    "检查",
+    "督导",
+    "调研",
+    "建设",
+    "提升",
+    "优化",
+    "规范",
+    "保障",
+]
+TOPICS = [
+    "安全生产",
+    "煤矿安全",
+    "现代农业",
+    "电子政务",
+    "信息公开",
+    "政务服务",
+    "乡村振兴",
+    "生态环境",
+    "招商引资",
+    "民生工程",
+    "教育信息化",
+    "医疗卫生",
+    "社会保障",
+    "防汛抗旱",
+    "疫情防控",
+    "营商环境",
+    "数字经济",
+    "网络安全",
+    "舆情监测",
+    "文化旅游",
+    "城市管理",
+    "交通运输",
+    "水利建设",
+    "土地管理",
+    "项目建设",
+    "科技创新",
+    "就业创业",
+    "养老服务",
+    "住房保障",
+    "食品安全",
+    "IPv6",
+    "无线城市",
+    "12316热线",
+    "一卡通",
+    "好差评",
+]
+NOUNS = [
+    "工作会议",
+    "专项行动",
+    "实施方案",
+    "管理办法",
+    "工作机制",
+    "基础设施",
+    "服务平台",
+    "信息系统",
+    "重点项目",
+    "应急预案",
+    "考核办法",
+    "培训班",
+    "座谈会",
+    "现场会",
+    "通知",
+    "意见",
+    "情况通报",
+    "典型案例",
+    "数据分析",
+    "监测预警",
+]
 ADVERBS = ["全面", "深入", "扎实", "积极", "持续", "切实", "进一步", "统筹", "加快", "大力"]
-CLAUSES = ["要求各单位高度重视", "确保各项任务落到实处", "取得了明显成效", "群众满意度不断提高",
-           "为全市转型跨越发展提供保障", "形成上下联动的工作格局", "推动工作再上新台阶",
-           "切实维护人民群众利益", "全年共受理来电五万余件", "覆盖全市三十个村级信息服务站"]
+CLAUSES = [
+    "要求各单位高度重视",
+    "确保各项任务落到实处",
+    "取得了明显成效",
+    "群众满意度不断提高",
+    "为全市转型跨越发展提供保障",
+    "形成上下联动的工作格局",
+    "推动工作再上新台阶",
+    "切实维护人民群众利益",
+    "全年共受理来电五万余件",
+    "覆盖全市三十个村级信息服务站",
+]
 
 
 def _pool_sentences(rng: random.Random, size: int) -> list[str]:
@@ -113,8 +216,12 @@ def _run_one(vendor: str, docs: int, query_count: int, batch: int) -> dict[str, 
             )
             rows.append(
                 SearchDocument(
-                    pk=number + 1, key=f"bench:{number}", kind=SearchDocument.Kind.ARTICLE,
-                    url=f"/bench/{number}/", title=title, body=body,
+                    pk=number + 1,
+                    key=f"bench:{number}",
+                    kind=SearchDocument.Kind.ARTICLE,
+                    url=f"/bench/{number}/",
+                    title=title,
+                    body=body,
                     published_at=now - timezone.timedelta(minutes=number),
                 )
             )
@@ -136,7 +243,9 @@ def _run_one(vendor: str, docs: int, query_count: int, batch: int) -> dict[str, 
                     )
     with connection.cursor() as cursor:
         if vendor == "sqlite":
-            cursor.execute(f"INSERT INTO {SQLITE_FTS_TABLE}({SQLITE_FTS_TABLE}) VALUES ('optimize')")
+            cursor.execute(
+                f"INSERT INTO {SQLITE_FTS_TABLE}({SQLITE_FTS_TABLE}) VALUES ('optimize')"
+            )
             cursor.execute("ANALYZE")
         else:
             cursor.execute("VACUUM ANALYZE zaixian_search_searchdocument")
@@ -213,8 +322,16 @@ def main() -> int:
             env["DATABASE_URL"] = PG_URL
         else:
             continue
-        child = [sys.executable, __file__, "--docs", str(args.docs), "--queries",
-                 str(args.queries), "--batch", str(args.batch)]
+        child = [
+            sys.executable,
+            __file__,
+            "--docs",
+            str(args.docs),
+            "--queries",
+            str(args.queries),
+            "--batch",
+            str(args.batch),
+        ]
         status |= subprocess.call(child, env=env, cwd=ROOT)  # noqa: S603 — our own script
     return status
 

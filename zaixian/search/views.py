@@ -25,7 +25,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
     channel_id = form.value_or_none("channel")
     channel = Page.objects.filter(pk=channel_id).first() if channel_id else None
     results = queries.search(
-        form.value_or_none("q") or "",
+        # The raw text, not the form's: the form rejects NUL bytes, the parser explains them.
+        request.GET.get("q", ""),
         site=site_id,
         channel=channel,
         date_from=form.value_or_none("date_from"),
@@ -42,7 +43,10 @@ def search_view(request: HttpRequest) -> HttpResponse:
         "channel": channel,
         "has_query": not results.query.is_empty,
         "filter_errors": [
-            error for name, errors in form.errors.items() if name != "q" for error in errors
+            f"{form.fields[name].label}: {error}"
+            for name, errors in form.errors.items()
+            if name in form.fields and name != "q"
+            for error in errors
         ],
     }
     return render(request, "search/results.html", context)
