@@ -21,9 +21,9 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
-from django.utils import translation
 from wagtail.models import Site
 
+from zaixian.core.i18n import language_for_request
 from zaixian.portal import actions
 
 CACHE_HEADER = "X-Cache"
@@ -89,7 +89,8 @@ def cache_key(*, request: HttpRequest, site_id: int, query: str) -> str | None:
         host = request.get_host()
     except DisallowedHost:
         return None
-    language = translation.get_language_from_request(request)
+    # The same choice the locale middleware makes (the language cookie, else Chinese).
+    language = language_for_request(request)
     generation = actions.page_cache_generation(site_id=site_id)
     digest = hashlib.sha256("\n".join([host, request.path, query, language]).encode()).hexdigest()
     return f"portal:page:{site_id}:{generation}:{digest}"
