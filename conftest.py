@@ -26,14 +26,13 @@ def missing_service(reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
+def _fresh_cache() -> None:
     """Every test starts with an empty cache: cached pages, calendar years and rate-limit
     counters must not leak from one test into the next."""
     from django.core.cache import caches
 
     for alias in caches:
         caches[alias].clear()
-    yield
 
 
 @pytest.fixture(autouse=True)

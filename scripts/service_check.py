@@ -1,4 +1,7 @@
-"""Exit 0 when a service answers: `service_check.py postgres URL` or `service_check.py redis URL`."""
+"""Exit 0 when a service answers.
+
+Usage: `service_check.py postgres URL` or `service_check.py redis URL`.
+"""
 
 import sys
 
@@ -15,7 +18,7 @@ def main() -> int:
             import redis
 
             redis.Redis.from_url(url, socket_connect_timeout=3).ping()
-    except Exception:  # noqa: BLE001 — any failure means "not reachable"
+    except Exception:
         return 1
     return 0
 

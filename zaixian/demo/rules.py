@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 — Chinese content uses full-width punctuation
 """Pure logic of the demo city: spreading publish times and composing realistic Chinese
 articles from templates and the seed's facts. No ORM and no network, so a seed always gives
 the same city.

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 — Chinese content uses full-width punctuation
 """The demo city's fixed data, taken from the seed document (the 2012 review of Jincheng's
 informatization): departments, sites, channels, footers and demo accounts.
 

@@ -48,7 +48,7 @@ class HolidayScheduleFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("year",)
 
     year = 2027
-    notice = "国办发明电〔2026〕1号"  # noqa: RUF001 — the official bracket of a notice number
+    notice = "国办发明电〔2026〕1号"
     is_complete = True
 
 

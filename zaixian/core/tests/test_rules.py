@@ -190,7 +190,7 @@ def test_complete_admin_year_replaces_base():
         ("1101051949123100", False),
         ("11010519491231002Y", False),
         ("", False),
-        ("１１０１０５１９４９１２３１００２Ｘ", False),  # noqa: RUF001 — full-width digits on purpose
+        ("１１０１０５１９４９１２３１００２Ｘ", False),
     ],
 )
 def test_is_valid_id_number(value, expected):

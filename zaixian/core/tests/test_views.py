@@ -116,7 +116,9 @@ def test_user_admin_edits_department_phone_and_job_title(client, platform_admin,
         },
     )
 
-    assert 'name="department"' in page and 'name="phone"' in page and 'name="job_title"' in page
+    assert 'name="department"' in page
+    assert 'name="phone"' in page
+    assert 'name="job_title"' in page
     assert response.status_code == 302
     target.refresh_from_db()
     assert (target.department, target.phone, target.job_title) == (city, "13812345678", "科员")

@@ -1,5 +1,4 @@
 """The portal's page types: where they may be created, and what a visitor sees on each."""
-# ruff: noqa: RUF001 — the expected texts are Chinese, with full-width punctuation.
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
 """robots.txt, the sitemap, error pages and the language switch."""
-# ruff: noqa: RUF001 — the expected texts are Chinese, with full-width punctuation.
 
 from __future__ import annotations
 
