@@ -60,8 +60,11 @@ def home_page_sections(*, home: HomePage) -> dict[str, Any]:
     if home.notice_channel_id:
         sections["notices"] = list(channel_articles(channel=home.notice_channel)[:HOME_LIST_LENGTH])
     channels = (
-        ChannelPage.objects.live().public().descendant_of(home)
-        .filter(show_on_home=True).order_by("home_order", "path")
+        ChannelPage.objects.live()
+        .public()
+        .descendant_of(home)
+        .filter(show_on_home=True)
+        .order_by("home_order", "path")
     )
     sections["home_channels"] = [
         {"channel": channel, "articles": list(channel_articles(channel=channel)[:HOME_LIST_LENGTH])}
