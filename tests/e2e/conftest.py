@@ -35,27 +35,28 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-@pytest.fixture(scope="session")
-def _migrated_contents(django_db_setup: None) -> dict[str, str]:
-    """The migrated database as serialized at set-up, taken before the browser starts.
+def _serialized_contents(alias: str) -> str | None:
+    """The migrated database as pytest-django serialized it at set-up.
 
     Playwright's sync API marks an event loop as running in the test thread, and from then on
-    Django's ``connections`` (an asgiref ``Local``) hands out fresh connection objects that
-    lack the serialized contents ``django_db_serialized_rollback`` restores from.
+    Django's ``connections`` (an asgiref ``Local``) hands out other connection objects than
+    the thread-local ones that carry the serialized contents; look there too.
     """
-    return {
-        alias: connections[alias]._test_serialized_contents
-        for alias in connections
-        if hasattr(connections[alias], "_test_serialized_contents")
-    }
+    current = connections[alias]
+    if hasattr(current, "_test_serialized_contents"):
+        return current._test_serialized_contents
+    thread_local = connections._connections._storage
+    return getattr(getattr(thread_local, alias, None), "_test_serialized_contents", None)
 
 
 @pytest.fixture(scope="session")
-def browser(_migrated_contents: dict[str, str], browser: Any) -> Any:
-    """The root ``browser``, after which the serialized contents are handed to the
-    connection objects the tests will actually use."""
-    for alias, contents in _migrated_contents.items():
-        connections[alias]._test_serialized_contents = contents
+def browser(django_db_setup: None, browser: Any) -> Any:
+    """The root ``browser``; once it runs, hand the serialized contents to the connection
+    objects the tests actually use, so ``django_db_serialized_rollback`` can restore them."""
+    for alias in connections:
+        contents = _serialized_contents(alias)
+        if contents is not None:
+            connections[alias]._test_serialized_contents = contents
     return browser
 
 

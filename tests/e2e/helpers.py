@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from wagtail.models import Page
 
-from zaixian.core.actions import assign_user, create_department, ensure_role_groups
+from zaixian.core.actions import assign_user, create_department
 from zaixian.core.models import Department, User
 from zaixian.core.roles import Role
 from zaixian.portal.actions import SiteGroups, setup_site
@@ -59,8 +59,8 @@ def _staff(*, username: str, name: str, department: Department, role: Role, grou
 def build_portal() -> Portal:
     """The default site (晋城在线) with 今日晋城 (headlines) and 通知公告, a featured article
     published like an editor would, the site's three-step review (``setup_site``), an editor
-    and one reviewer per step, all in the municipal government's office."""
-    ensure_role_groups()
+    and one reviewer per step, all in the municipal government's office. The role groups
+    come from ``assign_user`` (through ``ensure_role_groups``)."""
     tree = make_site_tree(articles=3, notices=2)
     groups = setup_site(site=tree.site)
     feature = publish(
