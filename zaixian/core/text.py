@@ -93,10 +93,8 @@ def segment_query(text: str) -> list[str]:
 
 
 def character_tokens(text: str) -> list[str]:
-    """Each CJK character on its own, and each run of other letters and digits whole.
-
-    Indexed next to the words so that a one-character query (煤) and a word the dictionary
-    does not know (matched as a phrase of characters) still find their text."""
+    """Each CJK character on its own, and each run of other letters and digits whole: the
+    units a phrase is highlighted by (the index stores bigrams, see ``bigram_tokens``)."""
     tokens: list[str] = []
     for run in _TOKEN_RE.findall(normalize(text)):
         if is_cjk(run):
@@ -106,12 +104,71 @@ def character_tokens(text: str) -> list[str]:
     return tokens
 
 
+def _runs(text: str) -> list[str]:
+    return _TOKEN_RE.findall(normalize(text))
+
+
+def bigram_tokens(text: str) -> list[str]:
+    """The character stream the index stores next to the words: each run of CJK characters
+    as its overlapping bigrams followed by its last character alone (晋城在线 → 晋城 城在 在线
+    线), each run of other letters and digits whole.
+
+    Why bigrams and not single characters: a phrase or a word the text was cut differently
+    from matches as a phrase of bigrams, and a bigram's position list is a small fraction of a
+    single character's (安 or 全 occur in most documents, 全生 in few), so these fallbacks
+    cost about what a word lookup costs. The trailing single character makes every character
+    the start of some token, so a one-character query is the prefix query ``煤*``."""
+    tokens: list[str] = []
+    for run in _runs(text):
+        if is_cjk(run):
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+            tokens.append(run[-1])
+        else:
+            tokens.append(run)
+    return tokens
+
+
+def phrase_tokens(text: str) -> tuple[tuple[str, ...], bool]:
+    """The index tokens a phrase must match consecutively in the ``bigram_tokens`` stream,
+    and whether the last one is a prefix.
+
+    CJK characters separated only by spaces count as one run (the index drops the spaces).
+    A CJK run followed by more of the phrase ends there in the text too, so its trailing
+    single character is part of the phrase; a phrase's last run may continue in the text, so
+    it has no trailing character, and a last run of one character is a prefix (煤 → 煤*)."""
+    runs: list[str] = []
+    for run in _runs(text):
+        if runs and is_cjk(run) and is_cjk(runs[-1]):
+            runs[-1] += run
+        else:
+            runs.append(run)
+    tokens: list[str] = []
+    is_prefix = False
+    for position, run in enumerate(runs):
+        is_last = position == len(runs) - 1
+        if not is_cjk(run):
+            tokens.append(run)
+            continue
+        tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+        if not is_last:
+            tokens.append(run[-1])
+        elif len(run) == 1:
+            tokens.append(run)
+            is_prefix = True
+    return tuple(tokens), is_prefix
+
+
 def is_dictionary_word(word: str) -> bool:
     """Whether jieba knows the word, so that indexing emitted it as a token of its own."""
     return get_tokenizer().FREQ.get(word, 0) > 0
 
 
 def index_text(text: str) -> str:
-    """The text an index stores for a field: segmented words, then the character tokens,
-    space-joined."""
-    return " ".join([*segment(text), *character_tokens(text)])
+    """The text an index stores for a field: segmented words, then the character bigrams
+    (``bigram_tokens``), space-joined."""
+    return " ".join([*segment(text), *bigram_tokens(text)])
+
+
+def index_texts(texts: Iterable[str]) -> list[str]:
+    """``index_text`` for many texts (bulk indexing)."""
+    return [index_text(text) for text in texts]

@@ -4,17 +4,105 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import partial
+from itertools import islice
+from typing import TypeVar
 
 from django.db import transaction
 from wagtail.models import Page, Site
 
 from zaixian.search import queries
-from zaixian.search.backends import get_backend
+from zaixian.search.backends import get_backend, index_texts
 from zaixian.search.models import SearchDocument
 
+T = TypeVar("T")
 REINDEX_BATCH_SIZE = 200
+BULK_BATCH_SIZE = 500
+"""Documents per transaction in bulk indexing: large enough that commits are rare, small
+enough that a SQLite writer does not hold the database for long."""
+_UPDATED_FIELDS = [
+    "title",
+    "body",
+    "url",
+    "published_at",
+    "kind",
+    "site",
+    "channel",
+    "section",
+    "page_id",
+    "indexed_at",
+]
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """One document for ``index_documents``: the arguments of ``index_document``."""
+
+    key: str
+    title: str
+    body: str
+    url: str
+    published_at: dt.datetime
+    kind: str = SearchDocument.Kind.OTHER
+    site: Site | None = None
+    channel: Page | None = None
+    section: str = ""
+    page_id: int | None = None
+
+    def to_model(self) -> SearchDocument:
+        return SearchDocument(
+            key=self.key,
+            title=self.title[:255],
+            body=self.body,
+            url=self.url[:500],
+            published_at=self.published_at,
+            kind=self.kind,
+            site=self.site,
+            channel=self.channel,
+            section=self.section[:100],
+            page_id=self.page_id,
+        )
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def index_documents(
+    *,
+    documents: Iterable[DocumentInput],
+    batch_size: int = BULK_BATCH_SIZE,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Add or replace many documents at once: each batch is segmented first (the slow part,
+    outside any transaction), then written in one transaction with one multi-row upsert of the
+    documents and one executemany of the full-text rows. Returns how many were indexed."""
+    backend = get_backend()
+    indexed = 0
+    for batch in _batches(documents, batch_size):
+        # The last version of a key wins, as with one index_document call after another.
+        by_key = {document.key: document for document in batch}
+        texts = {
+            key: index_texts(title=document.title[:255], body=document.body)
+            for key, document in by_key.items()
+        }
+        with transaction.atomic():
+            SearchDocument.objects.bulk_create(
+                [document.to_model() for document in by_key.values()],
+                update_conflicts=True,
+                unique_fields=["key"],
+                update_fields=_UPDATED_FIELDS,
+            )
+            ids = dict(SearchDocument.objects.filter(key__in=list(by_key)).values_list("key", "pk"))
+            backend.write_rows([(ids[key], *texts[key]) for key in by_key])
+        indexed += len(by_key)
+        if on_batch is not None:
+            on_batch(len(batch))
+    return indexed
 
 
 def page_key(page_id: int) -> str:
@@ -75,6 +163,24 @@ def index_page(*, page: Page) -> SearchDocument | None:
     return index_document(key=page_key(page.pk), **fields)
 
 
+def index_pages(*, pages: Iterable[Page], on_batch: Callable[[int], None] | None = None) -> int:
+    """``index_page`` for many pages, written in bulk (``index_documents``); pages that no
+    longer belong in the index are taken out. Returns how many were indexed."""
+    indexed = 0
+    for batch in _batches(pages, BULK_BATCH_SIZE):
+        inputs: list[DocumentInput] = []
+        for page in batch:
+            fields = queries.page_document_fields(page=page.specific)
+            if fields is None:
+                remove_document(key=page_key(page.pk))
+            else:
+                inputs.append(DocumentInput(key=page_key(page.pk), **fields))
+        indexed += index_documents(documents=inputs)
+        if on_batch is not None:
+            on_batch(len(batch))
+    return indexed
+
+
 def remove_page(*, page_id: int) -> bool:
     return remove_document(key=page_key(page_id))
 
@@ -85,13 +191,8 @@ def reindex_page_subtree(*, page_id: int) -> int:
     page = Page.objects.filter(pk=page_id).first()
     if page is None:
         return 0
-    count = 0
     subtree = Page.objects.descendant_of(page, inclusive=True).order_by("path")
-    for batch_start in range(0, subtree.count(), REINDEX_BATCH_SIZE):
-        for each in subtree[batch_start : batch_start + REINDEX_BATCH_SIZE].specific():
-            if index_page(page=each) is not None:
-                count += 1
-    return count
+    return index_pages(pages=subtree.specific().iterator(chunk_size=REINDEX_BATCH_SIZE))
 
 
 def enqueue_subtree_reindex(*, page_id: int) -> None:
@@ -109,13 +210,5 @@ def rebuild_search_index(*, progress: Callable[[int], None] | None = None) -> in
     with transaction.atomic():
         backend.remove(list(stale.values_list("pk", flat=True)))
         stale.delete()
-    indexed = 0
-    pages = queries.searchable_pages()
-    for batch_start in range(0, pages.count(), REINDEX_BATCH_SIZE):
-        with transaction.atomic():
-            for page in pages[batch_start : batch_start + REINDEX_BATCH_SIZE].specific():
-                if index_page(page=page) is not None:
-                    indexed += 1
-                if progress is not None:
-                    progress(1)
-    return indexed
+    pages = queries.searchable_pages().specific().iterator(chunk_size=REINDEX_BATCH_SIZE)
+    return index_pages(pages=pages, on_batch=progress)

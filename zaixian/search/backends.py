@@ -1,15 +1,17 @@
 """The full-text index behind one interface, chosen by the database vendor: SQLite FTS5
 (the embedded default) or PostgreSQL full text with a GIN index.
 
-Both index the same token stream (``zaixian.core.text.index_text``: jieba words, then single
-characters) and take the same ``ParsedQuery``; only the SQL differs. The total is counted
-exactly up to ``COUNT_CAP`` and reported as "more than" beyond it: counting a match set of
-hundreds of thousands of rows costs far more than finding the top ten.
+Both index the same token stream (``zaixian.core.text.index_text``: jieba words, then
+character bigrams) and take the same ``ParsedQuery``; only the SQL differs. Each search is two
+statements over the full-text index alone: the exact total (a count, no scoring), then the
+ranked page (bm25 / ts_rank with the title weighted over the body). Documents are read only for
+the page's ten rows, by the caller.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,18 +21,19 @@ from zaixian.core import text as zh_text
 from zaixian.search import rules
 from zaixian.search.models import SearchDocument
 
-COUNT_CAP = 1_000
-RANK_WINDOW = 1_000
-"""Relevance is computed over at most this many matches: when more match, over the most
-recently indexed ones. Ranking every row of a match set of 100,000 costs 100 ms and more,
-and a portal's reader wants recent news among the relevant anyway."""
 MAX_INDEXED_BODY_CHARS = 50_000
 """Longer bodies are indexed up to here (and stored whole): it bounds indexing time and
 PostgreSQL's tsvector positions (max 16,383) for the rare huge document."""
 SQLITE_FTS_TABLE = "zaixian_search_fts"
+POSTGRES_VECTOR_TABLE = "zaixian_search_vector"
 SQLITE_TITLE_WEIGHT = 10.0
 POSTGRES_RANK_WEIGHTS = "{0.05, 0.1, 0.2, 1.0}"
-"""ts_rank_cd weights for D, C, B (body), A (title): a title match outweighs many in the body."""
+"""ts_rank weights for D, C, B (body), A (title): a title match outweighs many in the body."""
+
+
+def index_texts(*, title: str, body: str) -> tuple[str, str]:
+    """The token strings a backend stores for a document's title and body."""
+    return zh_text.index_text(title), zh_text.index_text(body[:MAX_INDEXED_BODY_CHARS])
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,16 @@ class SearchBackend:
     """What every index backend does."""
 
     def index(self, document: SearchDocument) -> None:
+        self.index_many([document])
+
+    def index_many(self, documents: Sequence[SearchDocument]) -> None:
+        """Write the full-text rows of saved documents, replacing any they had."""
+        self.write_rows([(document.pk, *self.field_texts(document)) for document in documents])
+
+    @staticmethod
+    def write_rows(rows: Sequence[tuple[int, str, str]]) -> None:
+        """Write (document id, title tokens, body tokens) rows, replacing existing ones.
+        Segmenting is the slow part of indexing; callers do it outside their transaction."""
         raise NotImplementedError
 
     def remove(self, document_ids: list[int]) -> None:
@@ -95,28 +108,30 @@ class SearchBackend:
 
     @staticmethod
     def field_texts(document: SearchDocument) -> tuple[str, str]:
-        return (
-            zh_text.index_text(document.title),
-            zh_text.index_text(document.body[:MAX_INDEXED_BODY_CHARS]),
-        )
+        return index_texts(title=document.title, body=document.body)
 
 
 class SQLiteFTS5Backend(SearchBackend):
-    def index(self, document: SearchDocument) -> None:
-        title, body = self.field_texts(document)
+    @staticmethod
+    def write_rows(rows: Sequence[tuple[int, str, str]]) -> None:
+        if not rows:
+            return
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {SQLITE_FTS_TABLE} WHERE rowid = %s", [document.pk])
-            cursor.execute(
-                f"INSERT INTO {SQLITE_FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",
-                [document.pk, title, body],
+            cursor.executemany(
+                f"DELETE FROM {SQLITE_FTS_TABLE} WHERE rowid = %s", [(row[0],) for row in rows]
+            )
+            cursor.executemany(
+                f"INSERT INTO {SQLITE_FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)", rows
             )
 
     def remove(self, document_ids: list[int]) -> None:
         if not document_ids:
             return
-        marks = ", ".join(["%s"] * len(document_ids))
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {SQLITE_FTS_TABLE} WHERE rowid IN ({marks})", document_ids)
+            cursor.executemany(
+                f"DELETE FROM {SQLITE_FTS_TABLE} WHERE rowid = %s",
+                [(document_id,) for document_id in document_ids],
+            )
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
@@ -145,24 +160,16 @@ class SQLiteFTS5Backend(SearchBackend):
             order_by = "d.published_at DESC, d.id DESC"
             score = "0.0"
         else:
-            order_by = "score, " + ("d.id DESC" if needs_join else f"{table}.rowid DESC")
+            # bm25 in the FTS query itself: FTS5 scores each match once from its doclists and
+            # keeps only the top rows; nothing is read from the documents table.
+            order_by = f"score, {table}.rowid DESC"
             score = f"bm25({table}, {SQLITE_TITLE_WEIGHT}, 1.0)"
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT %s)",
-                [*match_params, COUNT_CAP + 1],
-            )
+            # The exact total: a count walks the doclists without scoring.
+            cursor.execute(f"SELECT count(*) FROM {source} WHERE {where}", match_params)
             total = cursor.fetchone()[0]
-            if order != "date" and total > RANK_WINDOW:
-                # FTS5 walks its doclists in rowid order without ranking, so finding the
-                # window's oldest row is cheap; the rowid bound is then pushed into FTS5.
-                cursor.execute(
-                    f"SELECT {table}.rowid FROM {source} WHERE {where} "
-                    f"ORDER BY {table}.rowid DESC LIMIT 1 OFFSET %s",
-                    [*match_params, RANK_WINDOW - 1],
-                )
-                where += f" AND {table}.rowid >= %s"
-                match_params.append(cursor.fetchone()[0])
+            if offset >= total:
+                return RankedIds(ids=[], total=total)
             cursor.execute(
                 f"SELECT {table}.rowid, {score} AS score FROM {source} WHERE {where} "
                 f"ORDER BY {order_by} LIMIT %s OFFSET %s",
@@ -171,30 +178,40 @@ class SQLiteFTS5Backend(SearchBackend):
             rows = cursor.fetchall()
         return RankedIds(
             ids=[row[0] for row in rows],
-            total=min(total, COUNT_CAP),
-            is_total_capped=total > COUNT_CAP,
+            total=total,
             scores={row[0]: -row[1] for row in rows},
         )
 
 
 class PostgresBackend(SearchBackend):
-    def index(self, document: SearchDocument) -> None:
-        title, body = self.field_texts(document)
+    """The vectors live in a narrow table of their own (document id, tsvector) with the GIN
+    index, so counting and ranking never read the documents' wide rows."""
+
+    @staticmethod
+    def write_rows(rows: Sequence[tuple[int, str, str]]) -> None:
+        if not rows:
+            return
         with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE zaixian_search_searchdocument SET search_vector = "
+            cursor.executemany(
+                f"INSERT INTO {POSTGRES_VECTOR_TABLE} (document_id, vector) VALUES (%s, "
                 "setweight(to_tsvector('simple', %s), 'A') || "
-                "setweight(to_tsvector('simple', %s), 'B') WHERE id = %s",
-                [title, body, document.pk],
+                "setweight(to_tsvector('simple', %s), 'B')) "
+                "ON CONFLICT (document_id) DO UPDATE SET vector = EXCLUDED.vector",
+                rows,
             )
 
     def remove(self, document_ids: list[int]) -> None:
-        # The vector lives in the document row, which the caller deletes.
-        return
+        if not document_ids:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {POSTGRES_VECTOR_TABLE} WHERE document_id = ANY(%s)",
+                [list(document_ids)],
+            )
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE zaixian_search_searchdocument SET search_vector = NULL")
+            cursor.execute(f"DELETE FROM {POSTGRES_VECTOR_TABLE}")
 
     def rank(
         self,
@@ -206,35 +223,32 @@ class PostgresBackend(SearchBackend):
         limit: int,
     ) -> RankedIds:
         clauses, params = filters.where("d")
-        where = " AND ".join(["d.search_vector @@ q.query", *clauses])
-        source = "zaixian_search_searchdocument d, to_tsquery('simple', %s) AS q(query)"
+        needs_join = bool(clauses) or order == "date"
+        source = f"{POSTGRES_VECTOR_TABLE} v, to_tsquery('simple', %s) AS q(query)"
+        if needs_join:
+            source += ", zaixian_search_searchdocument d"
+            clauses = ["d.id = v.document_id", *clauses]
+        where = " AND ".join(["v.vector @@ q.query", *clauses])
         match_params = [rules.tsquery_expression(query), *params]
+        if order == "date":
+            score, order_by = "0.0", "d.published_at DESC, d.id DESC"
+        else:
+            score = f"ts_rank('{POSTGRES_RANK_WEIGHTS}', v.vector, q.query)"
+            order_by = "score DESC, v.document_id DESC"
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT %s) AS m",
-                [*match_params, COUNT_CAP + 1],
-            )
+            cursor.execute(f"SELECT count(*) FROM {source} WHERE {where}", match_params)
             total = cursor.fetchone()[0]
-            if order == "date":
-                cursor.execute(
-                    f"SELECT d.id, 0.0 FROM {source} WHERE {where} "
-                    f"ORDER BY d.published_at DESC, d.id DESC LIMIT %s OFFSET %s",
-                    [*match_params, limit, offset],
-                )
-            else:
-                # Rank within the newest RANK_WINDOW matches (see RANK_WINDOW).
-                cursor.execute(
-                    f"SELECT w.id, ts_rank_cd('{POSTGRES_RANK_WEIGHTS}', w.search_vector, w.query)"
-                    f" AS score FROM (SELECT d.id, d.search_vector, q.query FROM {source} "
-                    f"WHERE {where} ORDER BY d.id DESC LIMIT %s) AS w "
-                    f"ORDER BY score DESC, w.id DESC LIMIT %s OFFSET %s",
-                    [*match_params, RANK_WINDOW, limit, offset],
-                )
+            if offset >= total:
+                return RankedIds(ids=[], total=total)
+            cursor.execute(
+                f"SELECT v.document_id, {score} AS score FROM {source} WHERE {where} "
+                f"ORDER BY {order_by} LIMIT %s OFFSET %s",
+                [*match_params, limit, offset],
+            )
             rows = cursor.fetchall()
         return RankedIds(
             ids=[row[0] for row in rows],
-            total=min(total, COUNT_CAP),
-            is_total_capped=total > COUNT_CAP,
+            total=total,
             scores={row[0]: float(row[1]) for row in rows},
         )
 

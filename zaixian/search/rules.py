@@ -31,19 +31,37 @@ _OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "NEAR"})
 
 @dataclass(frozen=True)
 class QueryTerm:
-    """One thing every result must contain: a single index token, or a phrase of
-    consecutive character tokens (for quoted phrases and words the dictionary lacks)."""
+    """One thing every result must contain: a word, a run of letters and digits, a single
+    character, or a phrase (quoted, or a word the text may have been cut differently)."""
 
     tokens: tuple[str, ...]
+    """The term's characters (CJK one by one, other runs whole), to highlight it."""
     is_phrase: bool = False
     word: str | None = None
     """A dictionary word that also matches as one index token, where the text's segmentation
     agrees with the query's (the cheap, common case; the phrase covers the rest)."""
+    match: tuple[str, ...] = ()
+    """The index tokens to match consecutively (``zh_text.phrase_tokens``); empty: ``tokens``."""
+    is_prefix: bool = False
+    """The last match token is a prefix (a single CJK character: 煤 matches 煤矿 and 原煤)."""
 
     @property
     def surface(self) -> str:
         """The term as it appears in text, used to highlight it."""
         return "".join(self.tokens)
+
+    @property
+    def index_tokens(self) -> tuple[str, ...]:
+        return self.match or self.tokens
+
+
+def _phrase_term(text: str, *, word: str | None = None) -> QueryTerm | None:
+    """A term matched as the index tokens of ``text`` in a row (see ``phrase_tokens``)."""
+    units = tuple(zh_text.character_tokens(text))
+    match, is_prefix = zh_text.phrase_tokens(text)
+    if not match:
+        return None
+    return QueryTerm(units, is_phrase=len(units) > 1, word=word, match=match, is_prefix=is_prefix)
 
 
 @dataclass
@@ -75,23 +93,23 @@ def _clean_raw(raw: str, notices: list[str]) -> str:
 
 
 def _terms_for_words(chunk: str) -> list[QueryTerm]:
-    """Terms for unquoted text: every word must match. A single character or a run of letters
-    and digits is one index token. A Chinese word may have been cut differently in the text
-    (网络舆情快报 → 网络 / 舆情快报), so it matches as its own token or as a phrase of its
-    characters; a word the dictionary lacks only as the phrase."""
+    """Terms for unquoted text: every word must match. A run of letters and digits is one
+    index token. Chinese goes through the character bigrams indexed next to the words: one
+    character is the prefix query 煤* (every character starts a bigram or stands alone), two
+    characters are one bigram token (which is also the word's own token), a longer word its
+    bigrams in a row. A longer dictionary word also matches as its own token: a word may have
+    been cut differently in the text (网络舆情快报 → 网络 / 舆情快报), which only the
+    phrase catches; the word token is what ranks it."""
     terms: list[QueryTerm] = []
     for word in zh_text.segment_query(chunk):
-        if not zh_text.is_cjk(word) or len(word) == 1:
+        if not zh_text.is_cjk(word):
             terms.append(QueryTerm((word,)))
-        elif len(word) == 2 and zh_text.is_dictionary_word(word):
-            # Two-character words are rarely cut apart in text, and when they are it is usually
-            # another word (和平 in 结合平台), so the token alone; it also keeps common queries
-            # cheap (a phrase reads the position lists of every character).
-            terms.append(QueryTerm((word,)))
-        elif zh_text.is_dictionary_word(word):
-            terms.append(QueryTerm(tuple(word), is_phrase=True, word=word))
-        else:
-            terms.append(QueryTerm(tuple(word), is_phrase=True))
+            continue
+        term = _phrase_term(
+            word, word=word if len(word) > 2 and zh_text.is_dictionary_word(word) else None
+        )
+        if term is not None:
+            terms.append(term)
     return terms
 
 
@@ -104,9 +122,9 @@ def parse_query(raw: str) -> ParsedQuery:
     terms: list[QueryTerm] = []
 
     for phrase in _PHRASE_RE.findall(normalized):
-        tokens = tuple(zh_text.character_tokens(phrase))
-        if tokens:
-            terms.append(QueryTerm(tokens, is_phrase=len(tokens) > 1))
+        term = _phrase_term(phrase)
+        if term is not None:
+            terms.append(term)
     rest = _PHRASE_RE.sub(" ", normalized)
     if '"' in rest:
         notices.append(_("A quotation mark without its partner was ignored."))
@@ -148,7 +166,7 @@ def fts5_expression(query: ParsedQuery) -> str:
     AND, so nothing the person typed is ever FTS syntax."""
     parts = []
     for term in query.terms:
-        phrase = '"' + " ".join(term.tokens) + '"'
+        phrase = '"' + " ".join(term.index_tokens) + '"' + (" *" if term.is_prefix else "")
         parts.append(f'("{term.word}" OR {phrase})' if term.word else phrase)
     return " AND ".join(parts)
 
@@ -157,7 +175,9 @@ def tsquery_expression(query: ParsedQuery) -> str:
     """A ``to_tsquery`` expression: quoted lexemes, phrases with ``<->``, joined by ``&``."""
     parts = []
     for term in query.terms:
-        lexemes = [f"'{token}'" for token in term.tokens]
+        lexemes = [f"'{token}'" for token in term.index_tokens]
+        if term.is_prefix:
+            lexemes[-1] += ":*"
         phrase = lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
         parts.append(f"('{term.word}' | {phrase})" if term.word else phrase)
     return " & ".join(parts)
