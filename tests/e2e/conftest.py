@@ -1,10 +1,13 @@
-"""Fixtures for the end-to-end tests: a live server, Playwright pages in Debian's Chromium, and
-helpers that build a small portal through the project's own actions and factories.
+"""Fixtures for the end-to-end tests: a live server, Playwright pages in Debian's Chromium
+(screenshots of failures in ``var/test-artifacts/``), and the small portal of
+``tests.e2e.helpers.build_portal``.
 
 Every test here is transactional: the browser talks to the live server thread, which must see
-committed data. ``django_db_serialized_rollback`` restores what the migrations created (the
-Wagtail root page, the default collection and workflow) after each test's flush, so every test
-starts from a freshly migrated database, on SQLite and on PostgreSQL alike.
+committed data (on SQLite the in-memory database is shared with the server thread). The flush
+after a transactional test empties the tables the migrations filled; each test first puts
+back the few rows it needs (``ensure_wagtail_roots``) rather than restoring a serialized copy,
+which would clash with rows that ``post_migrate`` handlers recreate after other engineers'
+transactional tests.
 """
 
 from __future__ import annotations
@@ -18,9 +21,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connections
 
-from tests.e2e.helpers import DESKTOP, Portal, build_portal
+from tests.e2e.helpers import DESKTOP, Portal, build_portal, ensure_wagtail_roots
 
 ARTIFACTS_DIR = Path(settings.VAR_DIR) / "test-artifacts"
 # Generous enough for a loaded CI machine, short enough that a broken selector fails fast.
@@ -35,38 +37,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-def _serialized_contents(alias: str) -> str | None:
-    """The migrated database as pytest-django serialized it at set-up.
-
-    Playwright's sync API marks an event loop as running in the test thread, and from then on
-    Django's ``connections`` (an asgiref ``Local``) hands out other connection objects than
-    the thread-local ones that carry the serialized contents; look there too.
-    """
-    current = connections[alias]
-    if hasattr(current, "_test_serialized_contents"):
-        return current._test_serialized_contents
-    thread_local = connections._connections._storage
-    return getattr(getattr(thread_local, alias, None), "_test_serialized_contents", None)
-
-
-@pytest.fixture(scope="session")
-def browser(django_db_setup: None, browser: Any) -> Any:
-    """The root ``browser``; once it runs, hand the serialized contents to the connection
-    objects the tests actually use, so ``django_db_serialized_rollback`` can restore them."""
-    for alias in connections:
-        contents = _serialized_contents(alias)
-        if contents is not None:
-            connections[alias]._test_serialized_contents = contents
-    return browser
-
-
 @pytest.fixture(autouse=True)
-def _e2e_database(django_db_serialized_rollback: None, live_server: Any) -> Iterator[None]:
-    """Transactional database with the migrations' rows restored, and an empty page cache.
+def _e2e_database(transactional_db: None, live_server: Any) -> Iterator[None]:
+    """Transactional database with Wagtail's roots in place, and an empty page cache.
 
     The cache lives in this process (the live server is a thread) and outlives the flush
     between tests, so pages cached by one test must not leak into the next.
     """
+    ensure_wagtail_roots()
     for alias in settings.CACHES:
         caches[alias].clear()
     yield

@@ -8,8 +8,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group
-from wagtail.models import Page
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page
 
 from zaixian.core.actions import assign_user, create_department
 from zaixian.core.models import Department, User
@@ -39,6 +41,19 @@ class Portal:
     feature: ArticlePage
     editor: User
     reviewers: list[User] = field(default_factory=list)
+
+
+def ensure_wagtail_roots() -> None:
+    """Recreate what Wagtail's data migrations made and a transactional test's flush removed:
+    the default content locale, the root of the page tree and the root collection. A no-op
+    on a freshly migrated database."""
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(instance=Collection(name="Root"))
 
 
 def publish(page: Page) -> ArticlePage:
