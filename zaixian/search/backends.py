@@ -25,7 +25,15 @@ MAX_INDEXED_BODY_CHARS = 50_000
 """Longer bodies are indexed up to here (and stored whole): it bounds indexing time and
 PostgreSQL's tsvector positions (max 16,383) for the rare huge document."""
 SQLITE_FTS_TABLE = "zaixian_search_fts"
+SQLITE_TITLE_TABLE = "zaixian_search_fts_title"
 POSTGRES_VECTOR_TABLE = "zaixian_search_vector"
+RANK_ALL_LIMIT = 1_000
+"""Up to this many matches, every match is ranked (bm25 / ts_rank over title and body). Beyond
+it, scoring every match costs more than the targets allow (about 1.5 µs a row in FTS5, more
+in PostgreSQL, which must decompress each vector), so the ranking is: the documents with every
+term in the title (from the small title index, by score), then the newest ``RANK_WINDOW``
+matches by score. The total stays exact."""
+RANK_WINDOW = 1_000
 SQLITE_TITLE_WEIGHT = 10.0
 POSTGRES_RANK_WEIGHTS = "{0.05, 0.1, 0.2, 1.0}"
 """ts_rank weights for D, C, B (body), A (title): a title match outweighs many in the body."""
@@ -111,31 +119,45 @@ class SearchBackend:
         return index_texts(title=document.title, body=document.body)
 
 
+def _merge_tiers(
+    title_rows: list[tuple[int, float]], window_rows: list[tuple[int, float]], needed: int
+) -> list[tuple[int, float]]:
+    """The title tier, then the window's rows not already in it, ``needed`` at most."""
+    seen = {row[0] for row in title_rows}
+    merged = list(title_rows)
+    merged.extend(row for row in window_rows if row[0] not in seen)
+    return merged[:needed]
+
+
 class SQLiteFTS5Backend(SearchBackend):
     @staticmethod
     def write_rows(rows: Sequence[tuple[int, str, str]]) -> None:
         if not rows:
             return
+        ids = [(row[0],) for row in rows]
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"DELETE FROM {SQLITE_FTS_TABLE} WHERE rowid = %s", [(row[0],) for row in rows]
-            )
+            cursor.executemany(f"DELETE FROM {SQLITE_FTS_TABLE} WHERE rowid = %s", ids)
+            cursor.executemany(f"DELETE FROM {SQLITE_TITLE_TABLE} WHERE rowid = %s", ids)
             cursor.executemany(
                 f"INSERT INTO {SQLITE_FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)", rows
+            )
+            cursor.executemany(
+                f"INSERT INTO {SQLITE_TITLE_TABLE} (rowid, title) VALUES (%s, %s)",
+                [(row[0], row[1]) for row in rows],
             )
 
     def remove(self, document_ids: list[int]) -> None:
         if not document_ids:
             return
+        ids = [(document_id,) for document_id in document_ids]
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"DELETE FROM {SQLITE_FTS_TABLE} WHERE rowid = %s",
-                [(document_id,) for document_id in document_ids],
-            )
+            cursor.executemany(f"DELETE FROM {SQLITE_FTS_TABLE} WHERE rowid = %s", ids)
+            cursor.executemany(f"DELETE FROM {SQLITE_TITLE_TABLE} WHERE rowid = %s", ids)
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {SQLITE_FTS_TABLE}")
+            cursor.execute(f"DELETE FROM {SQLITE_TITLE_TABLE}")
 
     def rank(
         self,
@@ -146,36 +168,68 @@ class SQLiteFTS5Backend(SearchBackend):
         offset: int,
         limit: int,
     ) -> RankedIds:
-        table = SQLITE_FTS_TABLE
         clauses, params = filters.where("d")
         needs_join = bool(clauses) or order == "date"
-        source = (
-            f"{table} JOIN zaixian_search_searchdocument d ON d.id = {table}.rowid"
-            if needs_join
-            else table
-        )
-        where = " AND ".join([f"{table} MATCH %s", *clauses])
-        match_params = [rules.fts5_expression(query), *params]
-        if order == "date":
-            order_by = "d.published_at DESC, d.id DESC"
-            score = "0.0"
-        else:
-            # bm25 in the FTS query itself: FTS5 scores each match once from its doclists and
-            # keeps only the top rows; nothing is read from the documents table.
-            order_by = f"score, {table}.rowid DESC"
-            score = f"bm25({table}, {SQLITE_TITLE_WEIGHT}, 1.0)"
+        expression = rules.fts5_expression(query)
+
+        def matching(table: str) -> tuple[str, list[Any]]:
+            """FROM … WHERE … of the documents matching in ``table``, filters applied."""
+            source = table
+            if needs_join:
+                source += f" JOIN zaixian_search_searchdocument d ON d.id = {table}.rowid"
+            where = " AND ".join([f"{table} MATCH %s", *clauses])
+            return f"{source} WHERE {where}", [expression, *params]
+
+        fts, fts_params = matching(SQLITE_FTS_TABLE)
+        bm25 = f"bm25({SQLITE_FTS_TABLE}, {SQLITE_TITLE_WEIGHT}, 1.0)"
+        needed = offset + limit
         with connection.cursor() as cursor:
             # The exact total: a count walks the doclists without scoring.
-            cursor.execute(f"SELECT count(*) FROM {source} WHERE {where}", match_params)
+            cursor.execute(f"SELECT count(*) FROM {fts}", fts_params)
             total = cursor.fetchone()[0]
             if offset >= total:
                 return RankedIds(ids=[], total=total)
-            cursor.execute(
-                f"SELECT {table}.rowid, {score} AS score FROM {source} WHERE {where} "
-                f"ORDER BY {order_by} LIMIT %s OFFSET %s",
-                [*match_params, limit, offset],
-            )
-            rows = cursor.fetchall()
+            if order == "date":
+                cursor.execute(
+                    f"SELECT {SQLITE_FTS_TABLE}.rowid, 0.0 FROM {fts} "
+                    "ORDER BY d.published_at DESC, d.id DESC LIMIT %s OFFSET %s",
+                    [*fts_params, limit, offset],
+                )
+                rows = cursor.fetchall()
+            elif total <= RANK_ALL_LIMIT:
+                # bm25 in the FTS query itself: scored from the doclists, top rows kept.
+                cursor.execute(
+                    f"SELECT {SQLITE_FTS_TABLE}.rowid, {bm25} AS score FROM {fts} "
+                    f"ORDER BY score, {SQLITE_FTS_TABLE}.rowid DESC LIMIT %s OFFSET %s",
+                    [*fts_params, limit, offset],
+                )
+                rows = cursor.fetchall()
+            else:
+                titles, title_params = matching(SQLITE_TITLE_TABLE)
+                cursor.execute(
+                    f"SELECT {SQLITE_TITLE_TABLE}.rowid, bm25({SQLITE_TITLE_TABLE}) AS score "
+                    f"FROM {titles} ORDER BY score, {SQLITE_TITLE_TABLE}.rowid DESC LIMIT %s",
+                    [*title_params, needed],
+                )
+                title_rows = cursor.fetchall()
+                window_rows: list[tuple[int, float]] = []
+                if len(title_rows) < needed:
+                    # FTS5 walks doclists in rowid order, so the window's oldest row is found
+                    # without scoring; the rowid bound is then pushed into FTS5.
+                    cursor.execute(
+                        f"SELECT {SQLITE_FTS_TABLE}.rowid FROM {fts} "
+                        f"ORDER BY {SQLITE_FTS_TABLE}.rowid DESC LIMIT 1 OFFSET %s",
+                        [*fts_params, RANK_WINDOW - 1],
+                    )
+                    bound = cursor.fetchone()[0]
+                    cursor.execute(
+                        f"SELECT {SQLITE_FTS_TABLE}.rowid, {bm25} AS score FROM {fts} "
+                        f"AND {SQLITE_FTS_TABLE}.rowid >= %s "
+                        f"ORDER BY score, {SQLITE_FTS_TABLE}.rowid DESC LIMIT %s",
+                        [*fts_params, bound, needed + len(title_rows)],
+                    )
+                    window_rows = cursor.fetchall()
+                rows = _merge_tiers(title_rows, window_rows, needed)[offset:]
         return RankedIds(
             ids=[row[0] for row in rows],
             total=total,
@@ -184,8 +238,8 @@ class SQLiteFTS5Backend(SearchBackend):
 
 
 class PostgresBackend(SearchBackend):
-    """The vectors live in a narrow table of their own (document id, tsvector) with the GIN
-    index, so counting and ranking never read the documents' wide rows."""
+    """The vectors live in a narrow table of their own (document id, title vector, whole
+    vector) with GIN indexes, so counting and ranking never read the documents' wide rows."""
 
     @staticmethod
     def write_rows(rows: Sequence[tuple[int, str, str]]) -> None:
@@ -193,11 +247,12 @@ class PostgresBackend(SearchBackend):
             return
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {POSTGRES_VECTOR_TABLE} (document_id, vector) VALUES (%s, "
-                "setweight(to_tsvector('simple', %s), 'A') || "
-                "setweight(to_tsvector('simple', %s), 'B')) "
-                "ON CONFLICT (document_id) DO UPDATE SET vector = EXCLUDED.vector",
-                rows,
+                f"INSERT INTO {POSTGRES_VECTOR_TABLE} (document_id, title_vector, vector) "
+                "SELECT %s, t.v, setweight(t.v, 'A') || setweight(to_tsvector('simple', %s), 'B')"
+                " FROM to_tsvector('simple', %s) AS t(v) "
+                "ON CONFLICT (document_id) DO UPDATE SET "
+                "title_vector = EXCLUDED.title_vector, vector = EXCLUDED.vector",
+                [(pk, body, title) for pk, title, body in rows],
             )
 
     def remove(self, document_ids: list[int]) -> None:
@@ -224,28 +279,60 @@ class PostgresBackend(SearchBackend):
     ) -> RankedIds:
         clauses, params = filters.where("d")
         needs_join = bool(clauses) or order == "date"
-        source = f"{POSTGRES_VECTOR_TABLE} v, to_tsquery('simple', %s) AS q(query)"
-        if needs_join:
-            source += ", zaixian_search_searchdocument d"
-            clauses = ["d.id = v.document_id", *clauses]
-        where = " AND ".join(["v.vector @@ q.query", *clauses])
-        match_params = [rules.tsquery_expression(query), *params]
-        if order == "date":
-            score, order_by = "0.0", "d.published_at DESC, d.id DESC"
-        else:
-            score = f"ts_rank('{POSTGRES_RANK_WEIGHTS}', v.vector, q.query)"
-            order_by = "score DESC, v.document_id DESC"
+        expression = rules.tsquery_expression(query)
+
+        def matching(column: str) -> tuple[str, list[Any]]:
+            source = f"{POSTGRES_VECTOR_TABLE} v, to_tsquery('simple', %s) AS q(query)"
+            where = [f"v.{column} @@ q.query", *clauses]
+            if needs_join:
+                source += ", zaixian_search_searchdocument d"
+                where.insert(0, "d.id = v.document_id")
+            return f"{source} WHERE {' AND '.join(where)}", [expression, *params]
+
+        matches, match_params = matching("vector")
+        ts_rank = f"ts_rank('{POSTGRES_RANK_WEIGHTS}', v.vector, q.query)"
+        needed = offset + limit
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {source} WHERE {where}", match_params)
+            cursor.execute(f"SELECT count(*) FROM {matches}", match_params)
             total = cursor.fetchone()[0]
             if offset >= total:
                 return RankedIds(ids=[], total=total)
-            cursor.execute(
-                f"SELECT v.document_id, {score} AS score FROM {source} WHERE {where} "
-                f"ORDER BY {order_by} LIMIT %s OFFSET %s",
-                [*match_params, limit, offset],
-            )
-            rows = cursor.fetchall()
+            if order == "date":
+                cursor.execute(
+                    f"SELECT v.document_id, 0.0 FROM {matches} "
+                    "ORDER BY d.published_at DESC, d.id DESC LIMIT %s OFFSET %s",
+                    [*match_params, limit, offset],
+                )
+                rows = cursor.fetchall()
+            elif total <= RANK_ALL_LIMIT:
+                cursor.execute(
+                    f"SELECT v.document_id, {ts_rank} AS score FROM {matches} "
+                    "ORDER BY score DESC, v.document_id DESC LIMIT %s OFFSET %s",
+                    [*match_params, limit, offset],
+                )
+                rows = cursor.fetchall()
+            else:
+                titles, title_params = matching("title_vector")
+                cursor.execute(
+                    f"SELECT v.document_id, ts_rank(v.title_vector, q.query) AS score "
+                    f"FROM {titles} ORDER BY score DESC, v.document_id DESC LIMIT %s",
+                    [*title_params, needed],
+                )
+                title_rows = cursor.fetchall()
+                window_rows: list[tuple[int, float]] = []
+                if len(title_rows) < needed:
+                    # The newest RANK_WINDOW matches by id (the vectors stay unread), then
+                    # ts_rank reads only theirs.
+                    cursor.execute(
+                        f"SELECT w.document_id, ts_rank('{POSTGRES_RANK_WEIGHTS}', x.vector, "
+                        f"w.query) AS score FROM (SELECT v.document_id, q.query FROM {matches} "
+                        "ORDER BY v.document_id DESC LIMIT %s) AS w "
+                        f"JOIN {POSTGRES_VECTOR_TABLE} x ON x.document_id = w.document_id "
+                        "ORDER BY score DESC, w.document_id DESC LIMIT %s",
+                        [*match_params, RANK_WINDOW, needed + len(title_rows)],
+                    )
+                    window_rows = cursor.fetchall()
+                rows = _merge_tiers(title_rows, window_rows, needed)[offset:]
         return RankedIds(
             ids=[row[0] for row in rows],
             total=total,

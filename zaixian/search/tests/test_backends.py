@@ -1,0 +1,118 @@
+"""The index backends on the database in use (SQLite FTS5, or PostgreSQL in its run of the
+suite): the ranking tiers for large match sets, phrases over the character bigrams."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from zaixian.search import actions, backends, queries
+
+
+def _document(number: int, *, title: str, body: str) -> actions.DocumentInput:
+    return actions.DocumentInput(
+        key=f"test:{number}",
+        title=title,
+        body=body,
+        url=f"/test/{number}/",
+        published_at=timezone.now() - dt.timedelta(days=number),
+    )
+
+
+@pytest.mark.django_db
+def test_large_match_set_ranks_title_matches_then_the_newest_window(monkeypatch):
+    # Small limits stand in for the real 1,000 so that the tiered path runs on seven rows.
+    monkeypatch.setattr(backends, "RANK_ALL_LIMIT", 3)
+    monkeypatch.setattr(backends, "RANK_WINDOW", 2)
+    actions.index_documents(
+        documents=[_document(0, title="农业标题最早", body="正文")]  # indexed first: oldest id
+        + [_document(n, title=f"新闻{n}", body="发展现代农业。" * n) for n in range(1, 7)]
+    )
+
+    results = queries.search("农业", per_page=3)
+
+    assert results.total == 7  # exact, although only the window is ranked
+    keys = [hit.document.key for hit in results.hits]
+    assert keys[0] == "test:0"  # the title match comes first, though outside the window
+    # Then the two newest body matches, the one mentioning 农业 more often first.
+    assert keys[1:] == ["test:6", "test:5"]
+
+
+@pytest.mark.django_db
+def test_small_match_set_ranks_every_match_by_relevance(monkeypatch):
+    actions.index_documents(
+        documents=[
+            _document(1, title="新闻一", body="农业。"),
+            _document(2, title="新闻二", body="农业农业农业农业。"),
+            _document(3, title="农业新闻", body="别的。"),
+        ]
+    )
+
+    keys = [hit.document.key for hit in queries.search("农业").hits]
+
+    assert keys == ["test:3", "test:2", "test:1"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        pytest.param('"IPv6地址"', True, id="latin-then-chinese-phrase"),
+        pytest.param('"热线12316"', True, id="chinese-then-digits-phrase"),
+        pytest.param('"址分"', True, id="phrase-inside-a-run"),
+        pytest.param('"地址 分配"', True, id="spaces-inside-a-chinese-phrase"),
+        pytest.param('"分配IPv6"', False, id="phrase-in-the-wrong-order"),
+        pytest.param('"配"', True, id="last-character-of-a-run"),
+        pytest.param("配", True, id="one-character-unquoted"),
+        pytest.param("罕", False, id="one-character-absent"),
+        pytest.param("址分配热", True, id="unknown-word-as-bigram-phrase"),
+        pytest.param('"址配"', False, id="quoted-characters-must-be-together"),
+    ],
+)
+def test_phrases_over_character_bigrams(query, found):
+    actions.index_documents(
+        documents=[_document(1, title="通知", body="完成IPv6地址分配热线12316开通。")]
+    )
+
+    assert (queries.search(query).total == 1) is found
+
+
+@pytest.mark.django_db
+def test_index_documents_replaces_by_key_and_last_version_wins():
+    actions.index_documents(documents=[_document(1, title="旧标题", body="煤矿")])
+    count = actions.index_documents(
+        documents=[
+            _document(1, title="中间标题", body="煤矿"),
+            _document(1, title="新标题", body="农业"),
+            _document(2, title="第二篇", body="农业"),
+        ]
+    )
+
+    assert count == 2
+    assert queries.search("煤矿").total == 0
+    assert {hit.document.title for hit in queries.search("农业").hits} == {"新标题", "第二篇"}
+
+
+@pytest.mark.django_db
+def test_index_documents_batches_and_reports_progress():
+    seen: list[int] = []
+
+    count = actions.index_documents(
+        documents=(_document(n, title=f"第{n}篇", body="政务服务") for n in range(7)),
+        batch_size=3,
+        on_batch=seen.append,
+    )
+
+    assert count == 7
+    assert seen == [3, 3, 1]
+    assert queries.search("政务服务").total == 7
+
+
+@pytest.mark.django_db
+def test_removed_documents_leave_both_indexes():
+    actions.index_documents(documents=[_document(1, title="农业标题", body="农业正文")])
+
+    assert actions.remove_document(key="test:1")
+    assert queries.search("农业").total == 0
