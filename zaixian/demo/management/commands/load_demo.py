@@ -75,7 +75,21 @@ class Command(BaseCommand):
                 _("The demo city is already loaded (%(articles)d articles); nothing changed.")
                 % {"articles": summary.articles}
             )
+        self.print_sites()
         self.print_accounts()
+
+    def print_sites(self) -> None:
+        """Where each site of the group answers (department sites use *.localhost names,
+        which browsers resolve to this machine)."""
+        from wagtail.models import Site
+
+        sites = list(Site.objects.order_by("-is_default_site", "hostname"))
+        if not sites:
+            return
+        self.stdout.write("")
+        self.stdout.write(_("Sites:"))
+        for site in sites:
+            self.stdout.write(f"  {site.site_name or site.hostname}  {site.root_url}/")
 
     def print_accounts(self) -> None:
         rows = [
