@@ -21,12 +21,14 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import DESKTOP, Portal, build_portal, ensure_wagtail_roots
 
 ARTIFACTS_DIR = Path(settings.VAR_DIR) / "test-artifacts"
 # Generous enough for a loaded CI machine, short enough that a broken selector fails fast.
 DEFAULT_TIMEOUT_MS = 10_000
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
