@@ -64,6 +64,7 @@ def home_page_sections(*, home: HomePage) -> dict[str, Any]:
         .public()
         .descendant_of(home)
         .filter(show_on_home=True)
+        .exclude(pk__in=[home.headline_channel_id or 0, home.notice_channel_id or 0])
         .order_by("home_order", "path")
     )
     sections["home_channels"] = [
