@@ -97,6 +97,15 @@ def ensure_role_groups() -> dict[Role, Group]:
     return _sync_role_groups(global_apps)
 
 
+def _existing_role_groups() -> dict[Role, Group] | None:
+    """The role groups when all exist (one query), else None: assigning users in bulk must
+    not re-sync every group's permissions each time."""
+    by_name = {group.name: group for group in Group.objects.filter(name__in=GROUP_NAMES.values())}
+    if len(by_name) < len(GROUP_NAMES):
+        return None
+    return {role: by_name[GROUP_NAMES[role]] for role in Role}
+
+
 @transaction.atomic
 def assign_user(
     *,
@@ -108,7 +117,7 @@ def assign_user(
     """Put ``user`` in ``department`` with exactly ``roles`` (other role groups are removed;
     per-site groups are left alone) and record it in the audit log."""
     role_set = {Role(role) for role in roles}
-    groups = ensure_role_groups()
+    groups = _existing_role_groups() or ensure_role_groups()
     user.department = department
     user.save(update_fields=["department"])
     user.groups.remove(*[groups[role] for role in Role if role not in role_set])
