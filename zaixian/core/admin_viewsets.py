@@ -16,9 +16,10 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.users import EditView as WagtailUserEditView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
-from zaixian.core import actions, queries
+from zaixian.core import actions, audit, queries
 from zaixian.core.models import CalendarDay, Department, HolidaySchedule
 
 USER_EXTRA_FIELDS = ("department", "phone", "job_title")
@@ -144,8 +145,22 @@ class ZaixianUserEditForm(UserEditForm):
         fields = UserEditForm.Meta.fields | set(USER_EXTRA_FIELDS)
 
 
+class UserEditView(WagtailUserEditView):
+    """Opening a user's form shows their mobile number unmasked: record who saw it."""
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().get(request, *args, **kwargs)
+        if self.object.phone:
+            audit.record_personal_data_view(
+                instance=self.object, user=request.user, fields=["phone"]
+            )
+        return response
+
+
 class UserViewSet(WagtailUserViewSet):
     """Wagtail's user admin with our fields (set through ``CoreUsersAppConfig``)."""
+
+    edit_view_class = UserEditView
 
     create_template_name = "core/users/create.html"
     edit_template_name = "core/users/edit.html"

@@ -212,3 +212,27 @@ def test_anonymous_is_sent_to_login_for_audit_log(client, db):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_opening_a_users_form_with_a_phone_is_audited(client, platform_admin):
+    target = UserFactory(username="zhaoliu", phone="13912345678")
+    client.force_login(platform_admin)
+
+    response = client.get(
+        reverse("wagtailusers_users:edit", args=[target.pk]), REMOTE_ADDR="10.1.2.3"
+    )
+
+    assert response.status_code == 200
+    entry = ModelLogEntry.objects.get(action=audit.VIEW_PERSONAL_DATA, object_id=str(target.pk))
+    assert entry.user_id == platform_admin.pk
+    assert entry.data["fields"] == ["phone"]
+    assert entry.data["ip"] == "10.1.2.3"
+
+
+def test_opening_a_users_form_without_personal_data_is_not_audited(client, platform_admin):
+    target = UserFactory(username="sunqi", phone="")
+    client.force_login(platform_admin)
+
+    client.get(reverse("wagtailusers_users:edit", args=[target.pk]))
+
+    assert not ModelLogEntry.objects.filter(action=audit.VIEW_PERSONAL_DATA).exists()
