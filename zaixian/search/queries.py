@@ -101,7 +101,8 @@ def search(
     )
     results.total = ranked.total
     results.is_total_capped = ranked.is_total_capped
-    documents = SearchDocument.objects.select_related("site", "channel").in_bulk(ranked.ids)
+    # The site names the result; the channel is not shown, so not joined.
+    documents = SearchDocument.objects.select_related("site").in_bulk(ranked.ids)
     for document_id in ranked.ids:
         document = documents.get(document_id)
         if document is None:  # removed between the two reads

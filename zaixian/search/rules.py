@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -44,6 +44,11 @@ class QueryTerm:
     """The index tokens to match consecutively (``zh_text.phrase_tokens``); empty: ``tokens``."""
     is_prefix: bool = False
     """The last match token is a prefix (a single CJK character: 煤 matches 煤矿 and 原煤)."""
+    is_loose: bool = False
+    """The match tokens must all occur, not necessarily in a row: an unquoted word the
+    dictionary lacks, as its overlapping bigrams (科技创新 → 科技 & 技创 & 创新). Overlapping
+    bigrams almost never all occur apart, and checking positions is what makes a phrase slow on
+    PostgreSQL (every candidate's vector is read). Quoted phrases stay exact."""
 
     @property
     def surface(self) -> str:
@@ -109,7 +114,7 @@ def _terms_for_words(chunk: str) -> list[QueryTerm]:
             continue
         term = _phrase_term(word)
         if term is not None:
-            terms.append(term)
+            terms.append(replace(term, is_loose=len(term.index_tokens) > 1))
     return terms
 
 
@@ -166,6 +171,9 @@ def fts5_expression(query: ParsedQuery) -> str:
     AND, so nothing the person typed is ever FTS syntax."""
     parts = []
     for term in query.terms:
+        if term.is_loose:
+            parts.append("(" + " AND ".join(f'"{token}"' for token in term.index_tokens) + ")")
+            continue
         phrase = '"' + " ".join(term.index_tokens) + '"' + (" *" if term.is_prefix else "")
         parts.append(f'("{term.word}" OR {phrase})' if term.word else phrase)
     return " AND ".join(parts)
@@ -178,6 +186,9 @@ def tsquery_expression(query: ParsedQuery) -> str:
         lexemes = [f"'{token}'" for token in term.index_tokens]
         if term.is_prefix:
             lexemes[-1] += ":*"
+        if term.is_loose:
+            parts.append("(" + " & ".join(lexemes) + ")")
+            continue
         phrase = lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
         parts.append(f"('{term.word}' | {phrase})" if term.word else phrase)
     return " & ".join(parts)

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from zaixian.search import actions, backends, queries
+from zaixian.search.backends import get_backend
 
 
 def _document(number: int, *, title: str, body: str) -> actions.DocumentInput:
@@ -24,8 +25,10 @@ def _document(number: int, *, title: str, body: str) -> actions.DocumentInput:
 @pytest.mark.django_db
 def test_large_match_set_ranks_title_matches_then_the_newest_window(monkeypatch):
     # Small limits stand in for the real 1,000 so that the tiered path runs on seven rows.
-    monkeypatch.setattr(backends, "RANK_ALL_LIMIT", 3)
-    monkeypatch.setattr(backends, "RANK_WINDOW", 2)
+    for name in ("RANK_ALL_LIMIT", "POSTGRES_RANK_ALL_LIMIT"):
+        monkeypatch.setattr(backends, name, 3)
+    for name in ("RANK_WINDOW", "POSTGRES_RANK_WINDOW"):
+        monkeypatch.setattr(backends, name, 2)
     actions.index_documents(
         documents=[_document(0, title="农业标题最早", body="正文")]  # indexed first: oldest id
         + [_document(n, title=f"新闻{n}", body="发展现代农业。" * n) for n in range(1, 7)]
@@ -116,3 +119,12 @@ def test_removed_documents_leave_both_indexes():
 
     assert actions.remove_document(key="test:1")
     assert queries.search("农业").total == 0
+
+
+@pytest.mark.django_db
+def test_bulk_build_leaves_a_working_index():
+    with get_backend().bulk_build():
+        actions.index_documents(documents=[_document(1, title="农业标题", body="煤矿")])
+
+    assert queries.search("煤矿").total == 1
+    assert queries.search("农业").total == 1
