@@ -11,6 +11,7 @@ the page's ten rows, by the caller.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ in PostgreSQL, which must decompress each vector), so the ranking is: the docume
 term in the title (from the small title index, by score), then the newest ``RANK_WINDOW``
 matches by score. The total stays exact."""
 RANK_WINDOW = 1_000
+_TSVECTOR_MAX_POSITION = 16_383
+_TSVECTOR_MAX_POSITIONS_PER_LEXEME = 256
 POSTGRES_GIN_INDEXES = [
     ("zaixian_search_vector_gin", "vector"),
     ("zaixian_search_title_gin", "title_vector"),
@@ -46,6 +49,29 @@ POSTGRES_RANK_WINDOW = 200
 SQLITE_TITLE_WEIGHT = 10.0
 POSTGRES_RANK_WEIGHTS = "{0.05, 0.1, 0.2, 1.0}"
 """ts_rank weights for D, C, B (body), A (title): a title match outweighs many in the body."""
+
+
+def tsvector_literal(title_tokens: Sequence[str], body_tokens: Sequence[str]) -> str:
+    """A tsvector in PostgreSQL's input syntax: the title tokens at positions 1… with weight A,
+    then the body tokens with weight B (what ``setweight(to_tsvector('simple', title), 'A') ||
+    setweight(to_tsvector('simple', body), 'B')`` gives for our tokens).
+
+    Our tokens are already what the index wants (lower case, letters and digits only), and
+    running them through ``to_tsvector``'s general-purpose parser again made it the slowest
+    part of indexing: building the literal here is about three times faster. PostgreSQL keeps
+    positions up to 16,383 and 256 of them per lexeme, so the literal does too."""
+    positions: dict[str, list[str]] = {}
+    tokens = itertools.chain(
+        ((token, "A") for token in title_tokens), ((token, "B") for token in body_tokens)
+    )
+    for position, (token, weight) in enumerate(tokens, start=1):
+        found = positions.setdefault(token, [])
+        if len(found) < _TSVECTOR_MAX_POSITIONS_PER_LEXEME:
+            found.append(f"{min(position, _TSVECTOR_MAX_POSITION)}{weight}")
+    return " ".join(
+        "'" + token.replace("\\", "\\\\").replace("'", "''") + "':" + ",".join(found)
+        for token, found in positions.items()
+    )
 
 
 def index_texts(*, title: str, body: str) -> tuple[str, str]:
@@ -262,11 +288,17 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {POSTGRES_VECTOR_TABLE} (document_id, title_vector, vector) "
-                "SELECT %s, t.v, setweight(t.v, 'A') || setweight(to_tsvector('simple', %s), 'B')"
-                " FROM to_tsvector('simple', %s) AS t(v) "
+                "VALUES (%s, %s::tsvector, %s::tsvector) "
                 "ON CONFLICT (document_id) DO UPDATE SET "
                 "title_vector = EXCLUDED.title_vector, vector = EXCLUDED.vector",
-                [(pk, body, title) for pk, title, body in rows],
+                [
+                    (
+                        pk,
+                        tsvector_literal(title.split(), []),
+                        tsvector_literal(title.split(), body.split()),
+                    )
+                    for pk, title, body in rows
+                ],
             )
 
     def remove(self, document_ids: list[int]) -> None:
@@ -321,7 +353,9 @@ class PostgresBackend(SearchBackend):
         expression = rules.tsquery_expression(query)
 
         def matching(column: str) -> tuple[str, list[Any]]:
-            source = f"{POSTGRES_VECTOR_TABLE} v, to_tsquery('simple', %s) AS q(query)"
+            # The query is built from our own tokens in tsquery syntax, so it is cast, not
+            # parsed again: the lexemes are then exactly those of ``tsvector_literal``.
+            source = f"{POSTGRES_VECTOR_TABLE} v, CAST(%s AS tsquery) AS q(query)"
             where = [f"v.{column} @@ q.query", *clauses]
             if needs_join:
                 source += ", zaixian_search_searchdocument d"
@@ -339,7 +373,10 @@ class PostgresBackend(SearchBackend):
             if order == "date":
                 cursor.execute(
                     f"SELECT v.document_id, 0.0 FROM {matches} "
-                    "ORDER BY d.published_at DESC, d.id DESC LIMIT %s OFFSET %s",
+                    # "+ 0": never walk the date index and test each row's vector (which
+                    # means reading it from TOAST) until enough match; find the matches first.
+                    "ORDER BY d.published_at + interval '0 s' DESC, d.id + 0 DESC "
+                    "LIMIT %s OFFSET %s",
                     [*match_params, limit, offset],
                 )
                 rows = cursor.fetchall()
@@ -365,7 +402,9 @@ class PostgresBackend(SearchBackend):
                     cursor.execute(
                         f"SELECT w.document_id, ts_rank('{POSTGRES_RANK_WEIGHTS}', x.vector, "
                         f"w.query) AS score FROM (SELECT v.document_id, q.query FROM {matches} "
-                        "ORDER BY v.document_id DESC LIMIT %s) AS w "
+                        # "+ 0" keeps the planner from walking the primary key backwards and
+                        # reading each row's vector until enough match (100 ms and more).
+                        "ORDER BY v.document_id + 0 DESC LIMIT %s) AS w "
                         f"JOIN {POSTGRES_VECTOR_TABLE} x ON x.document_id = w.document_id "
                         "ORDER BY score DESC, w.document_id DESC LIMIT %s",
                         [*match_params, POSTGRES_RANK_WINDOW, needed + len(title_rows)],
