@@ -530,16 +530,15 @@ def index_generated_articles(
     *, page_ids: list[int], on_batch: Callable[[int], None] | None = None
 ) -> int:
     """Index new pages for search (the generator bypasses the publish signals that index an
-    editor's article). Batched in transactions: one per page would dominate on SQLite."""
+    editor's article), through search's bulk path: one transaction and one multi-row write
+    per batch, segmentation outside the transaction."""
     from zaixian.search import actions as search_actions
 
     indexed = 0
     for start in range(0, len(page_ids), GENERATOR_BATCH_SIZE):
         batch = page_ids[start : start + GENERATOR_BATCH_SIZE]
-        with transaction.atomic():
-            for page in ArticlePage.objects.filter(pk__in=batch).order_by("path"):
-                if search_actions.index_page(page=page) is not None:
-                    indexed += 1
+        pages = ArticlePage.objects.filter(pk__in=batch).order_by("path")
+        indexed += search_actions.index_pages(pages=pages)
         if on_batch is not None:
             on_batch(len(batch))
     return indexed
