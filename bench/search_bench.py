@@ -410,7 +410,8 @@ def _run_one(
         for number in range(start, min(docs, start + batch)):
             title, body, t_tokens, b_tokens = document(number)
             if checked < 200:  # the pre-segmented tokens are what the real path would store
-                assert (t_tokens, b_tokens) == (zh_text.index_text(title), zh_text.index_text(body))
+                if (t_tokens, b_tokens) != (zh_text.index_text(title), zh_text.index_text(body)):
+                    raise SystemExit(f"document {number}: pre-segmented tokens differ")
                 checked += 1
             chars += len(body) + len(title)
             rows.append(
