@@ -153,6 +153,16 @@ def remove_document(*, key: str) -> bool:
     return True
 
 
+def remove_orphan_index_rows() -> None:
+    """Sweep full-text rows whose document row is gone: after ``manage.py flush`` (which
+    truncates only model tables) and after documents deleted by a cascade."""
+    get_backend().remove_orphans()
+
+
+def remove_index_rows(*, document_ids: list[int]) -> None:
+    get_backend().remove(document_ids)
+
+
 def index_page(*, page: Page) -> SearchDocument | None:
     """Index a page as it is now, or take it out when it is no longer public with text."""
     page = page.specific

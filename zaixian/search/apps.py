@@ -23,6 +23,14 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from zaixian.search import signal_handlers  # noqa: F401 — connects Wagtail's page signals
+        from django.db.models.signals import post_migrate
+
+        from zaixian.search import signal_handlers
+
+        post_migrate.connect(
+            signal_handlers.sweep_orphan_index_rows,
+            sender=self,
+            dispatch_uid="zaixian_search_sweep_orphans",
+        )
 
         connection_created.connect(_tune_sqlite, dispatch_uid="zaixian_search_sqlite_mmap")

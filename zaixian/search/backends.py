@@ -138,6 +138,10 @@ class SearchBackend:
     def clear(self) -> None:
         raise NotImplementedError
 
+    def remove_orphans(self) -> None:
+        """Delete full-text rows whose document is gone (after a flush or a bulk delete)."""
+        raise NotImplementedError
+
     @contextmanager
     def bulk_build(self) -> Iterator[None]:
         """Around the writing of a whole index from empty: whatever makes that faster."""
@@ -198,6 +202,14 @@ class SQLiteFTS5Backend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {SQLITE_FTS_TABLE}")
             cursor.execute(f"DELETE FROM {SQLITE_TITLE_TABLE}")
+
+    def remove_orphans(self) -> None:
+        documents = SearchDocument._meta.db_table
+        with connection.cursor() as cursor:
+            for table in (SQLITE_FTS_TABLE, SQLITE_TITLE_TABLE):
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE rowid NOT IN (SELECT id FROM {documents})"
+                )
 
     def rank(
         self,
@@ -313,6 +325,14 @@ class PostgresBackend(SearchBackend):
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {POSTGRES_VECTOR_TABLE}")
+
+    def remove_orphans(self) -> None:
+        documents = SearchDocument._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {POSTGRES_VECTOR_TABLE} v WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {documents} d WHERE d.id = v.document_id)"
+            )
 
     @contextmanager
     def bulk_build(self) -> Iterator[None]:

@@ -10,6 +10,7 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from zaixian.search import actions
+from zaixian.search.models import SearchDocument
 
 
 @receiver(page_published)
@@ -47,3 +48,16 @@ def remove_deleted_page(sender: type, instance: Any, **kwargs: Any) -> None:
     # Sent once per table of a multi-table page; removing twice is harmless.
     if isinstance(instance, Page):
         actions.remove_page(page_id=instance.pk)
+
+
+@receiver(post_delete, sender=SearchDocument)
+def remove_index_rows_of_deleted_document(
+    sender: type, instance: SearchDocument, **kwargs: Any
+) -> None:
+    # A site deleted with its documents (an ORM cascade) must not leave full-text rows behind.
+    actions.remove_index_rows(document_ids=[instance.pk])
+
+
+def sweep_orphan_index_rows(sender: Any, **kwargs: Any) -> None:
+    """After migrate and after flush (which emits post_migrate)."""
+    actions.remove_orphan_index_rows()

@@ -128,3 +128,54 @@ def test_bulk_build_leaves_a_working_index():
 
     assert queries.search("煤矿").total == 1
     assert queries.search("农业").total == 1
+
+
+def _full_text_rows() -> int:
+    from django.db import connection
+
+    table = (
+        backends.POSTGRES_VECTOR_TABLE
+        if connection.vendor == "postgresql"
+        else backends.SQLITE_FTS_TABLE
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 — our own table name
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_documents_deleted_by_a_cascade_leave_no_full_text_rows():
+    from wagtail.models import Page, Site
+
+    from zaixian.search.models import SearchDocument
+
+    site = Site.objects.create(hostname="cascade.example.cn", root_page=Page.objects.get(depth=1))
+    actions.index_document(
+        key="kb:1",
+        title="煤矿安全",
+        body="正文",
+        url="/kb/1/",
+        published_at=timezone.now(),
+        site=site,
+    )
+    assert _full_text_rows() == 1
+
+    site.delete()
+
+    assert not SearchDocument.objects.exists()
+    assert _full_text_rows() == 0
+
+
+@pytest.mark.django_db
+def test_sweep_removes_rows_whose_document_is_gone():
+
+    from zaixian.search.models import SearchDocument
+
+    actions.index_document(
+        key="kb:2", title="农业资讯", body="正文", url="/kb/2/", published_at=timezone.now()
+    )
+    SearchDocument.objects.all()._raw_delete(SearchDocument.objects.db)  # no signals, like a flush
+
+    actions.remove_orphan_index_rows()
+
+    assert _full_text_rows() == 0
