@@ -50,7 +50,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = Path(os.environ.get("ZAIXIAN_SEED_DIR", "/work/shared/seed"))
-SQLITE_PATH = Path(os.environ.get("BENCH_SQLITE", "/tmp/zaixian_search_bench.sqlite3"))
+SQLITE_PATH = Path(os.environ.get("BENCH_SQLITE", ROOT / "var" / "bench" / "search.sqlite3"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/zx_search_bench")
 REFERENCE = {"sqlite": "raw FTS5 1.2–1.8 ms p95", "postgresql": "PG GIN 2.5–5.7 ms p95"}
 TARGET_MS = {"sqlite": 5.0, "postgresql": 10.0}
@@ -226,9 +226,8 @@ def _seed_sentences() -> list[str]:
     sentences: list[str] = []
     for path in sorted(SEED_DIR.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        for part in text.replace("\n", "。").replace("！", "。").replace("？", "。").split("。"):
-            if len(part.strip()) >= 8:
-                sentences.append(part.strip() + "。")
+        parts = text.replace("\n", "。").replace("！", "。").replace("？", "。").split("。")
+        sentences.extend(part.strip() + "。" for part in parts if len(part.strip()) >= 8)
     return sentences
 
 
@@ -525,6 +524,7 @@ def main() -> int:
     for vendor in vendors:
         env = dict(os.environ, BENCH_CHILD=vendor)
         if vendor == "sqlite":
+            SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
             if not args.reuse:
                 SQLITE_PATH.unlink(missing_ok=True)
             env["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"

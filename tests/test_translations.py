@@ -60,9 +60,7 @@ def _msgids(po_path: Path, work: Path) -> set[str]:
     """The translated messages of a .po file, as compiled by msgfmt (plural forms count
     under their singular msgid)."""
     compiled = work / "translated.mo"
-    subprocess.run(
-        [_msgfmt(), "-o", str(compiled), str(po_path)], check=True, capture_output=True
-    )
+    subprocess.run([_msgfmt(), "-o", str(compiled), str(po_path)], check=True, capture_output=True)
     return {
         key if isinstance(key, str) else str(key[0])  # type: ignore[index]  # (msgid, n) for plurals
         for key, value in _catalog(compiled).items()

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -142,7 +143,7 @@ def page_plain_text(page: Page) -> str:
     for name in TEXT_FIELD_NAMES:
         try:
             model_field = page._meta.get_field(name)
-        except Exception:
+        except FieldDoesNotExist:  # this page type has no such field
             continue
         value: Any = getattr(page, name, None)
         if not value:

@@ -139,7 +139,7 @@ def test_channel_filter_covers_sub_channels(portal, news):
 @pytest.mark.django_db
 def test_date_range_is_inclusive_of_both_days(news):
     def on(day: int) -> dt.datetime:
-        return timezone.make_aware(dt.datetime(2024, 10, day, 12))
+        return timezone.make_aware(dt.datetime(2024, 10, day, 12))  # noqa: DTZ001 — made aware here
 
     factories.make_article(parent=news, title="一日农业", publish_time=on(1))
     factories.make_article(parent=news, title="五日农业", publish_time=on(5))
