@@ -88,6 +88,18 @@ def demo_counts() -> dict[str, int]:
     }
 
 
+def remove_wagtail_welcome_site() -> None:
+    """Wagtail's first migration makes a ``localhost:80`` site whose root is its welcome page;
+    left in place it would answer http://localhost:8000/ instead of the portal."""
+    from wagtail.models import Page, Site
+
+    for site in Site.objects.filter(hostname="localhost", port=80, is_default_site=False):
+        root = site.root_page
+        site.delete()
+        if type(root.specific) is Page and root.depth == 2 and not root.get_children().exists():
+            root.delete()
+
+
 def load_demo(
     *, article_scale: float = 1.0, seed: int = DEFAULT_SEED, progress: Progress = _silent
 ) -> DemoSummary:
@@ -112,6 +124,7 @@ def load_demo(
         departments = create_demo_departments(spec=DEPARTMENT_TREE)
         progress(f"departments: {len(departments)} ({time.monotonic() - started:.1f} s)")
         sites = {spec.key: create_demo_site(spec=spec, departments=departments) for spec in SITES}
+        remove_wagtail_welcome_site()
         progress(f"sites: {len(sites)} ({time.monotonic() - started:.1f} s)")
         accounts = create_demo_accounts(departments=departments, sites=sites)
         progress(f"accounts: {len(accounts)} ({time.monotonic() - started:.1f} s)")

@@ -46,6 +46,15 @@ def test_three_sites_with_the_portal_as_default(demo_city):
     assert Site.objects.filter(is_default_site=True).count() == 1
 
 
+def test_wagtails_welcome_site_is_gone_so_localhost_shows_the_portal(demo_city, client):
+    assert not Site.objects.filter(hostname="localhost", port=80).exists()
+
+    response = client.get("/", HTTP_HOST="localhost:8000")
+
+    assert response.status_code == 200
+    assert "晋城在线" in response.content.decode()
+
+
 def test_every_site_has_its_mandatory_footer(demo_city):
     for site in Site.objects.filter(port=8000):
         footer = SiteFooterSettings.objects.get(site=site)
