@@ -44,6 +44,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
 
 lock: $(PY)
 	$(UV) pip compile --quiet --python-version 3.11 pyproject.toml -o requirements/base.txt
