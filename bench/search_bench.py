@@ -441,6 +441,9 @@ def _run_one(
             cursor.execute(
                 "INSERT INTO zaixian_search_fts_title(zaixian_search_fts_title) VALUES ('optimize')"
             )
+            cursor.execute(
+                "INSERT INTO zaixian_search_fts_count(zaixian_search_fts_count) VALUES ('optimize')"
+            )
             cursor.execute("ANALYZE")
         else:
             cursor.execute("VACUUM ANALYZE zaixian_search_searchdocument")

@@ -28,6 +28,10 @@ MAX_INDEXED_BODY_CHARS = 50_000
 PostgreSQL's tsvector positions (max 16,383) for the rare huge document."""
 SQLITE_FTS_TABLE = "zaixian_search_fts"
 SQLITE_TITLE_TABLE = "zaixian_search_fts_title"
+SQLITE_COUNT_TABLE = "zaixian_search_fts_count"
+"""The same tokens without positions (FTS5 ``detail=none``, contentless): its doclists are a
+fraction of the full table's, so the exact total and the ranking window's bound are read from
+it whenever the query needs no positions (no phrase of two or more tokens)."""
 POSTGRES_VECTOR_TABLE = "zaixian_search_vector"
 RANK_ALL_LIMIT = 1_000
 """Up to this many matches, every match is ranked (bm25 / ts_rank over title and body). Beyond
@@ -173,6 +177,19 @@ def _merge_tiers(
     return merged[:needed]
 
 
+def _delete_sqlite_rows(cursor: Any, ids: Sequence[tuple[int]]) -> None:
+    """Delete documents' rows from the three FTS5 tables. The contentless count table can only
+    forget a row by being told its tokens again, which the full table still holds, so it goes
+    first (a document without rows is skipped: the SELECT finds nothing)."""
+    cursor.executemany(
+        f"INSERT INTO {SQLITE_COUNT_TABLE} ({SQLITE_COUNT_TABLE}, rowid, title, body) "
+        f"SELECT 'delete', rowid, title, body FROM {SQLITE_FTS_TABLE} WHERE rowid = %s",
+        ids,
+    )
+    cursor.executemany(f"DELETE FROM {SQLITE_FTS_TABLE} WHERE rowid = %s", ids)
+    cursor.executemany(f"DELETE FROM {SQLITE_TITLE_TABLE} WHERE rowid = %s", ids)
+
+
 class SQLiteFTS5Backend(SearchBackend):
     @staticmethod
     def write_rows(rows: Sequence[tuple[int, str, str]]) -> None:
@@ -180,10 +197,12 @@ class SQLiteFTS5Backend(SearchBackend):
             return
         ids = [(row[0],) for row in rows]
         with connection.cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {SQLITE_FTS_TABLE} WHERE rowid = %s", ids)
-            cursor.executemany(f"DELETE FROM {SQLITE_TITLE_TABLE} WHERE rowid = %s", ids)
+            _delete_sqlite_rows(cursor, ids)
             cursor.executemany(
                 f"INSERT INTO {SQLITE_FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)", rows
+            )
+            cursor.executemany(
+                f"INSERT INTO {SQLITE_COUNT_TABLE} (rowid, title, body) VALUES (%s, %s, %s)", rows
             )
             cursor.executemany(
                 f"INSERT INTO {SQLITE_TITLE_TABLE} (rowid, title) VALUES (%s, %s)",
@@ -195,17 +214,25 @@ class SQLiteFTS5Backend(SearchBackend):
             return
         ids = [(document_id,) for document_id in document_ids]
         with connection.cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {SQLITE_FTS_TABLE} WHERE rowid = %s", ids)
-            cursor.executemany(f"DELETE FROM {SQLITE_TITLE_TABLE} WHERE rowid = %s", ids)
+            _delete_sqlite_rows(cursor, ids)
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {SQLITE_COUNT_TABLE} ({SQLITE_COUNT_TABLE}) VALUES ('delete-all')"
+            )
             cursor.execute(f"DELETE FROM {SQLITE_FTS_TABLE}")
             cursor.execute(f"DELETE FROM {SQLITE_TITLE_TABLE}")
 
     def remove_orphans(self) -> None:
         documents = SearchDocument._meta.db_table
         with connection.cursor() as cursor:
+            # The count table first: its rows are deleted by repeating the full table's tokens.
+            cursor.execute(
+                f"INSERT INTO {SQLITE_COUNT_TABLE} ({SQLITE_COUNT_TABLE}, rowid, title, body) "
+                f"SELECT 'delete', rowid, title, body FROM {SQLITE_FTS_TABLE} "
+                f"WHERE rowid NOT IN (SELECT id FROM {documents})"
+            )
             for table in (SQLITE_FTS_TABLE, SQLITE_TITLE_TABLE):
                 cursor.execute(
                     f"DELETE FROM {table} WHERE rowid NOT IN (SELECT id FROM {documents})"
@@ -233,11 +260,14 @@ class SQLiteFTS5Backend(SearchBackend):
             return f"{source} WHERE {where}", [expression, *params]
 
         fts, fts_params = matching(SQLITE_FTS_TABLE)
+        # Counting and the window's bound need no positions unless a phrase must be checked.
+        count_table = SQLITE_COUNT_TABLE if rules.is_position_free(query) else SQLITE_FTS_TABLE
+        counted, counted_params = matching(count_table)
         bm25 = f"bm25({SQLITE_FTS_TABLE}, {SQLITE_TITLE_WEIGHT}, 1.0)"
         needed = offset + limit
         with connection.cursor() as cursor:
             # The exact total: a count walks the doclists without scoring.
-            cursor.execute(f"SELECT count(*) FROM {fts}", fts_params)
+            cursor.execute(f"SELECT count(*) FROM {counted}", counted_params)
             total = cursor.fetchone()[0]
             if offset >= total:
                 return RankedIds(ids=[], total=total)
@@ -269,11 +299,12 @@ class SQLiteFTS5Backend(SearchBackend):
                     # FTS5 walks doclists in rowid order, so the window's oldest row is found
                     # without scoring; the rowid bound is then pushed into FTS5.
                     cursor.execute(
-                        f"SELECT {SQLITE_FTS_TABLE}.rowid FROM {fts} "
-                        f"ORDER BY {SQLITE_FTS_TABLE}.rowid DESC LIMIT 1 OFFSET %s",
-                        [*fts_params, RANK_WINDOW - 1],
+                        f"SELECT {count_table}.rowid FROM {counted} "
+                        f"ORDER BY {count_table}.rowid DESC LIMIT 1 OFFSET %s",
+                        [*counted_params, RANK_WINDOW - 1],
                     )
-                    bound = cursor.fetchone()[0]
+                    oldest = cursor.fetchone()
+                    bound = oldest[0] if oldest else 0  # fewer matches than the window
                     cursor.execute(
                         f"SELECT {SQLITE_FTS_TABLE}.rowid, {bm25} AS score FROM {fts} "
                         f"AND {SQLITE_FTS_TABLE}.rowid >= %s "

@@ -179,6 +179,12 @@ def fts5_expression(query: ParsedQuery) -> str:
     return " AND ".join(parts)
 
 
+def is_position_free(query: ParsedQuery) -> bool:
+    """Whether matching needs no token positions: every term is one token (a prefix too) or
+    loose (its tokens anywhere). Then SQLite can match in its position-free count table."""
+    return all(term.is_loose or len(term.index_tokens) == 1 for term in query.terms)
+
+
 def tsquery_expression(query: ParsedQuery) -> str:
     """A ``to_tsquery`` expression: quoted lexemes, phrases with ``<->``, joined by ``&``."""
     parts = []

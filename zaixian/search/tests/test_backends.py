@@ -179,3 +179,101 @@ def test_sweep_removes_rows_whose_document_is_gone():
     actions.remove_orphan_index_rows()
 
     assert _full_text_rows() == 0
+
+
+def _sqlite_matches(table: str, expression: str) -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid",  # noqa: S608
+            [expression],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db
+def test_sqlite_count_table_follows_every_write_of_the_full_table():
+    from django.db import connection
+
+    from zaixian.search.models import SearchDocument
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the position-free count table is SQLite's")
+    expressions = ['"农业"', '"煤矿"', '"渔业"', '"标题"', '"农" *']
+
+    def assert_in_step() -> None:
+        for expression in expressions:
+            full = _sqlite_matches(backends.SQLITE_FTS_TABLE, expression)
+            assert _sqlite_matches(backends.SQLITE_COUNT_TABLE, expression) == full, expression
+
+    actions.index_documents(
+        documents=[
+            _document(1, title="农业标题", body="煤矿安全。"),
+            _document(2, title="通知", body="发展现代农业。"),
+            _document(3, title="公告", body="煤矿整治。"),
+        ]
+    )
+    assert_in_step()
+    assert len(_sqlite_matches(backends.SQLITE_COUNT_TABLE, '"煤矿"')) == 2
+
+    # Re-indexed with other words: the old ones must be gone from the count table too.
+    actions.index_documents(documents=[_document(3, title="公告", body="发展渔业。")])
+    assert_in_step()
+    assert queries.search("煤矿").total == 1
+    assert queries.search("渔业").total == 1
+
+    actions.remove_document(key="test:2")
+    assert_in_step()
+    assert queries.search("农业").total == 1
+
+    SearchDocument.objects.filter(key="test:1")._raw_delete(SearchDocument.objects.db)
+    actions.remove_orphan_index_rows()  # what runs after a flush
+    assert_in_step()
+    assert queries.search("煤矿").total == 0
+    assert _sqlite_matches(backends.SQLITE_COUNT_TABLE, '"渔业"') == [
+        SearchDocument.objects.get(key="test:3").pk
+    ]
+
+    get_backend().clear()
+    for expression in expressions:
+        assert _sqlite_matches(backends.SQLITE_COUNT_TABLE, expression) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "position_free"),
+    [
+        pytest.param("农业 煤矿", True, id="dictionary-words"),
+        pytest.param("煤", True, id="one-character-prefix"),
+        pytest.param("址分配热", True, id="unknown-word-loose-bigrams"),
+        pytest.param('"址分配"', False, id="quoted-phrase-needs-positions"),
+        pytest.param('农业 "址分配"', False, id="one-phrase-is-enough"),
+    ],
+)
+def test_only_phrases_need_positions(query, position_free):
+    from zaixian.search import rules
+
+    assert rules.is_position_free(rules.parse_query(query)) is position_free
+
+
+@pytest.mark.django_db
+def test_a_phrase_is_counted_exactly_although_its_tokens_occur_apart(monkeypatch):
+    # Both bigrams of the phrase occur in every document, in a row only in the first: the
+    # position-free table would count three, the exact total is one.
+    # Limits of 0 and 1 send it down the windowed path, whose bound is found by counting too.
+    for name in ("RANK_ALL_LIMIT", "POSTGRES_RANK_ALL_LIMIT"):
+        monkeypatch.setattr(backends, name, 0)
+    for name in ("RANK_WINDOW", "POSTGRES_RANK_WINDOW"):
+        monkeypatch.setattr(backends, name, 1)
+    actions.index_documents(
+        documents=[
+            _document(1, title="通知", body="地址分配。"),
+            _document(2, title="通知", body="地址。址分。"),
+            _document(3, title="通知", body="址分。地址。"),
+        ]
+    )
+
+    results = queries.search('"地址分"')
+
+    assert results.total == 1
+    assert [hit.document.key for hit in results.hits] == ["test:1"]
