@@ -51,7 +51,7 @@ lock: $(PY)
 	$(UV) pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements/dev.txt
 
 bench: install-dev
-	$(PY) bench/run_all.py
+	$(PY) bench/search_bench.py --vendor both
 
 messages: install-dev
 	cd zaixian && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete
