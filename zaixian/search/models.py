@@ -1,9 +1,11 @@
 """The search index: one row per published document, whatever module it comes from.
 
-The full-text part is not a Django field: on SQLite it is the FTS5 table
-``zaixian_search_fts`` (rowid = document id); on PostgreSQL it is the ``search_vector``
-tsvector column with a GIN index. Both are created by migration 0002 for their vendor only and
-written by ``zaixian.search.backends``.
+The full-text part is not a Django model: on SQLite it is the FTS5 tables
+``zaixian_search_fts`` (title and body), ``zaixian_search_fts_title`` and the position-free
+``zaixian_search_fts_count`` (rowid = document id); on PostgreSQL it is the narrow table
+``zaixian_search_vector`` (document id, weighted vector, title vector, GIN indexes). Migrations
+create them for their vendor only; ``zaixian.search.backends`` alone writes them, and
+``remove_orphans`` sweeps rows left behind by a flush.
 """
 
 from __future__ import annotations
