@@ -129,3 +129,37 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+
+class Notification(models.Model):
+    """An in-site message (站内消息) to one user: a state change of their case, a reply.
+    Written by ``core.notifications.notify``; e-mail and SMS copies are not stored."""
+
+    recipient = models.ForeignKey(
+        User,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    link = models.CharField(
+        _("link"), max_length=500, blank=True, help_text=_("A path on this site, e.g. /bsfw/…")
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("in-site message")
+        verbose_name_plural = _("in-site messages")
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="core_notif_inbox")
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

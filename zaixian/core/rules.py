@@ -270,3 +270,72 @@ def mask_address(value: str) -> str:
     if not kept or len(kept) > len(value) - 2:
         kept = value[: len(value) // 3]
     return kept + MASK * 4
+
+
+# --- Unified social credit codes and mobile numbers --------------------------------------
+
+# GB 32100-2015 §4: the code's 31 characters are the digits and the capital letters without
+# I, O, Z, S and V (which are easily confused with 1, 0, 2, 5 and U).
+CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_CREDIT_CODE_PATTERN = re.compile(rf"^[{CREDIT_CODE_CHARS}]{{18}}$")
+# GB 32100-2015 appendix A, table A.1: the registration departments (1 机构编制, 2 外交,
+# 3 司法行政, 4 文化, 5 民政, 6 旅游, 7 宗教, 8 工会, 9 工商/市场监管, A 中央军委改革和编制办公室,
+# N 农业, Y 其他). The organisation category (the 2nd character) is a digit 1-9 under each.
+CREDIT_CODE_DEPARTMENTS = frozenset("123456789ANY")
+# The first two digits of the administrative division code (GB/T 2260): the provinces, plus
+# "10" for the central organs, which register under 100000.
+_DIVISION_PROVINCES = frozenset(
+    {"10", "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36"}
+    | {"37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62"}
+    | {"63", "64", "65", "71", "81", "82"}
+)
+_ORGANISATION_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def organisation_code_check_char(first8: str) -> str:
+    """The check character of a 9-character organisation code, GB 11714-1997 §5: digits
+    count as themselves and letters A-Z as 10-35; 11 - (weighted sum mod 11), with 10 written
+    ``X`` and 11 written ``0``."""
+    total = sum(
+        (int(char) if char.isdigit() else ord(char) - ord("A") + 10) * weight
+        for char, weight in zip(first8, _ORGANISATION_CODE_WEIGHTS, strict=True)
+    )
+    check = 11 - total % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def credit_code_check_char(first17: str) -> str:
+    """The check character (18th) of a unified social credit code, GB 32100-2015 §5.3:
+    31 - (weighted sum of the first 17 characters' values mod 31), 31 written ``0``."""
+    total = sum(
+        CREDIT_CODE_CHARS.index(char) * weight
+        for char, weight in zip(first17, _CREDIT_CODE_WEIGHTS, strict=True)
+    )
+    return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+
+
+def is_valid_credit_code(value: str) -> bool:
+    """True for an 18-character unified social credit code (GB 32100-2015 §4): registration
+    department and organisation category, a six-digit administrative division code, a
+    nine-character organisation code with its own check character (GB 11714), and the
+    code's check character. Lower case is accepted."""
+    value = value.strip().upper()
+    if not _CREDIT_CODE_PATTERN.match(value):
+        return False
+    if value[0] not in CREDIT_CODE_DEPARTMENTS or not "1" <= value[1] <= "9":
+        return False
+    division = value[2:8]
+    if not division.isdigit() or division[:2] not in _DIVISION_PROVINCES:
+        return False
+    if organisation_code_check_char(value[8:16]) != value[16]:
+        return False
+    return credit_code_check_char(value[:17]) == value[17]
+
+
+_MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+
+
+def is_valid_mobile_phone(value: str) -> bool:
+    """True for an 11-digit mainland mobile number (1, then 3-9, then nine digits)."""
+    return bool(_MOBILE_PATTERN.match(value.strip()))

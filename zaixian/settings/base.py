@@ -215,6 +215,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@zaixian.local
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_SUBJECT_PREFIX = os.environ.get("EMAIL_SUBJECT_PREFIX", "[Zaixian] ")
 
+# SMS: a dotted path to a zaixian.core.notifications.SMSBackend subclass. The default only
+# writes messages (numbers masked) to the log; a gateway is plugged in here.
+ZAIXIAN_SMS_BACKEND = os.environ.get(
+    "ZAIXIAN_SMS_BACKEND", "zaixian.core.notifications.LoggingSMSBackend"
+)
+
+# Rate limits of public forms (zaixian.core.ratelimit); off only for load tests.
+ZAIXIAN_RATE_LIMITS_ENABLED = env_bool("ZAIXIAN_RATE_LIMITS_ENABLED", True)
+
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "").upper()
 LOGGING = {
     "version": 1,

@@ -1,12 +1,10 @@
 import pytest
-from django.core.exceptions import ValidationError
 from django.test import RequestFactory, override_settings
 from wagtail.models import ModelLogEntry
 
 from zaixian.core import audit
 from zaixian.core.middleware import RequestInfo, client_ip, current_request
 from zaixian.core.tests.factories import DepartmentFactory, UserFactory
-from zaixian.core.validators import validate_id_number
 
 
 def test_record_personal_data_view_writes_entry(db):
@@ -58,11 +56,3 @@ def test_client_ip_uses_header_from_trusted_proxy():
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.7")
 
     assert client_ip(request) == "198.51.100.7"
-
-
-def test_id_number_validator():
-    validate_id_number("11010519491231002X")
-
-    with pytest.raises(ValidationError) as error:
-        validate_id_number("110105194912310021")
-    assert error.value.code == "invalid_id_number"
