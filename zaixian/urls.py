@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}, name="sitemap"),
     path("search/", include("zaixian.search.urls")),
+    path("cases/", include("zaixian.cases.urls")),
     path("", include("zaixian.portal.urls")),
 ]
 

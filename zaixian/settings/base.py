@@ -24,6 +24,7 @@ TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", "")
 INSTALLED_APPS = [
     "zaixian.core",
     "zaixian.search",
+    "zaixian.cases",
     "zaixian.portal",
     "zaixian.demo",
     "wagtail.contrib.forms",
@@ -175,9 +176,17 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Citizens' uploaded materials and case documents: outside the web root, served only by views
+# that check who asks (never under MEDIA_URL).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
