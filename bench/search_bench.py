@@ -348,7 +348,7 @@ def _run_one(
 
     from zaixian.core import text as zh_text
     from zaixian.search import actions, queries
-    from zaixian.search.backends import get_backend
+    from zaixian.search.backends import get_backend, index_texts, lead_text
     from zaixian.search.models import SearchDocument
 
     call_command("migrate", verbosity=0)
@@ -378,7 +378,13 @@ def _run_one(
         flush=True,
     )
 
-    def document(number: int) -> tuple[str, str, str, str]:
+    def tokens_of(picks: list[int]) -> str:
+        return " ".join(
+            [t for i in picks for t in sentence_tokens[i][0]]
+            + [t for i in picks for t in sentence_tokens[i][1]]
+        )
+
+    def document(number: int) -> tuple[str, str, str, str, str]:
         target = math.exp(rng.uniform(math.log(300), math.log(2000)))
         picks: list[int] = []
         length = 0
@@ -388,11 +394,19 @@ def _run_one(
             length += len(sentences[pick])
         title_pick = rng.randrange(len(titles))
         body = "".join(sentences[i] for i in picks)
-        body_tokens = " ".join(
-            [t for i in picks for t in sentence_tokens[i][0]]
-            + [t for i in picks for t in sentence_tokens[i][1]]
+        # The lead is whole sentences whenever it ends at a sentence end (nearly always):
+        # their tokens are reused; otherwise (cut at LEAD_MAX_CHARS) it is segmented.
+        lead = lead_text(body)
+        lead_picks, lead_length = [], 0
+        for i in picks:
+            if lead_length >= len(lead):
+                break
+            lead_picks.append(i)
+            lead_length += len(sentences[i])
+        lead_tokens = (
+            tokens_of(lead_picks) if lead_length == len(lead) else zh_text.index_text(lead)
         )
-        return titles[title_pick], body, title_tokens[title_pick], body_tokens
+        return titles[title_pick], body, title_tokens[title_pick], tokens_of(picks), lead_tokens
 
     with connection.cursor() as cursor:
         backend.clear()
@@ -407,9 +421,9 @@ def _run_one(
     for start in range(0, docs, batch):
         rows, fts_rows = [], []
         for number in range(start, min(docs, start + batch)):
-            title, body, t_tokens, b_tokens = document(number)
+            title, body, t_tokens, b_tokens, l_tokens = document(number)
             if checked < 200:  # the pre-segmented tokens are what the real path would store
-                if (t_tokens, b_tokens) != (zh_text.index_text(title), zh_text.index_text(body)):
+                if (t_tokens, b_tokens, l_tokens) != index_texts(title=title, body=body):
                     raise SystemExit(f"document {number}: pre-segmented tokens differ")
                 checked += 1
             chars += len(body) + len(title)
@@ -424,7 +438,7 @@ def _run_one(
                     published_at=now - timezone.timedelta(minutes=number),
                 )
             )
-            fts_rows.append((number + 1, t_tokens, b_tokens))
+            fts_rows.append((number + 1, t_tokens, b_tokens, l_tokens))
         with transaction.atomic():
             SearchDocument.objects.bulk_create(rows)
             backend.write_rows(fts_rows)
@@ -441,9 +455,8 @@ def _run_one(
             cursor.execute(
                 "INSERT INTO zaixian_search_fts_title(zaixian_search_fts_title) VALUES ('optimize')"
             )
-            cursor.execute(
-                "INSERT INTO zaixian_search_fts_count(zaixian_search_fts_count) VALUES ('optimize')"
-            )
+            for table in ("zaixian_search_fts_count", "zaixian_search_fts_lead"):
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
             cursor.execute("ANALYZE")
         else:
             cursor.execute("VACUUM ANALYZE zaixian_search_searchdocument")
@@ -465,7 +478,7 @@ def _run_one(
         inputs = []
         sample_chars = 0
         for number in range(sample):
-            title, body, _t, _b = document(number)
+            title, body, *_tokens = document(number)
             sample_chars += len(title) + len(body)
             inputs.append(
                 actions.DocumentInput(

@@ -2,10 +2,10 @@
 (the embedded default) or PostgreSQL full text with a GIN index.
 
 Both index the same token stream (``zaixian.core.text.index_text``: jieba words, then
-character bigrams) and take the same ``ParsedQuery``; only the SQL differs. Each search is two
-statements over the full-text index alone: the exact total (a count, no scoring), then the
-ranked page (bm25 / ts_rank with the title weighted over the body). Documents are read only for
-the page's ten rows, by the caller.
+character bigrams) and take the same ``ParsedQuery``; only the SQL differs. A search reads the
+full-text index alone: the exact total (a count, no scoring), then the ranked page in tiers
+(see ``SearchBackend.rank`` and docs/adr/0007-search-ranking-on-title-and-lead.md). Documents
+are read only for the page's ten rows, by the caller.
 """
 
 from __future__ import annotations
@@ -28,31 +28,50 @@ MAX_INDEXED_BODY_CHARS = 50_000
 PostgreSQL's tsvector positions (max 16,383) for the rare huge document."""
 SQLITE_FTS_TABLE = "zaixian_search_fts"
 SQLITE_TITLE_TABLE = "zaixian_search_fts_title"
+SQLITE_LEAD_TABLE = "zaixian_search_fts_lead"
+"""Title and lead (the body's first sentences, ``lead_text``): ranking reads this small table,
+whose position lists are a fraction of the full table's (see ``SearchBackend.rank``)."""
 SQLITE_COUNT_TABLE = "zaixian_search_fts_count"
 """The same tokens without positions (FTS5 ``detail=none``, contentless): its doclists are a
 fraction of the full table's, so the exact total and the ranking window's bound are read from
 it whenever the query needs no positions (no phrase of two or more tokens)."""
 POSTGRES_VECTOR_TABLE = "zaixian_search_vector"
-RANK_ALL_LIMIT = 1_000
-"""Up to this many matches, every match is ranked (bm25 / ts_rank over title and body). Beyond
-it, scoring every match costs more than the targets allow (about 1.5 µs a row in FTS5, more
-in PostgreSQL, which must decompress each vector), so the ranking is: the documents with every
-term in the title (from the small title index, by score), then the newest ``RANK_WINDOW``
-matches by score. The total stays exact."""
 RANK_WINDOW = 1_000
+"""The lead tier ranks at most the newest this many documents with every term in the title and
+lead: scoring costs about a microsecond a row, and a pair of common words can have tens of
+thousands such documents. The title tier (all terms in the title) is not windowed."""
+LEAD_CHARS = 200
+"""The lead is the body up to the end of the sentence in which this character falls: where a
+news article says what it is about (the inverted pyramid)."""
+LEAD_MAX_CHARS = 400
+"""…but never longer than this (a body without sentence ends)."""
+_SENTENCE_ENDS = frozenset("。！？!?\n")
 _TSVECTOR_MAX_POSITION = 16_383
 _TSVECTOR_MAX_POSITIONS_PER_LEXEME = 256
 POSTGRES_GIN_INDEXES = [
     ("zaixian_search_vector_gin", "vector"),
     ("zaixian_search_title_gin", "title_vector"),
+    ("zaixian_search_lead_gin", "lead_vector"),
 ]
-POSTGRES_RANK_ALL_LIMIT = 200
 POSTGRES_RANK_WINDOW = 200
-"""PostgreSQL's limits are lower: ts_rank must fetch and decompress each vector from TOAST
-(about 20 µs a row for a 1,000-character article), where FTS5 scores from its doclists."""
+"""PostgreSQL's lead window is smaller: ts_rank decompresses each lead vector (inline, lz4)
+and is several times slower a row than FTS5's bm25."""
 SQLITE_TITLE_WEIGHT = 10.0
 POSTGRES_RANK_WEIGHTS = "{0.05, 0.1, 0.2, 1.0}"
-"""ts_rank weights for D, C, B (body), A (title): a title match outweighs many in the body."""
+"""ts_rank weights for D, C, B (lead or body), A (title): a title match outweighs many in the
+lead."""
+
+
+def lead_text(body: str) -> str:
+    """The body's lead: up to the end of the sentence in which character ``LEAD_CHARS`` falls,
+    at most ``LEAD_MAX_CHARS``. Neither jieba nor the bigrams cross a sentence end, so the lead's
+    tokens are those of its sentences in the whole body."""
+    if len(body) <= LEAD_CHARS:
+        return body
+    for position in range(LEAD_CHARS - 1, min(len(body), LEAD_MAX_CHARS)):
+        if body[position] in _SENTENCE_ENDS:
+            return body[: position + 1]
+    return body[:LEAD_MAX_CHARS]
 
 
 def tsvector_literal(title_tokens: Sequence[str], body_tokens: Sequence[str]) -> str:
@@ -78,9 +97,17 @@ def tsvector_literal(title_tokens: Sequence[str], body_tokens: Sequence[str]) ->
     )
 
 
-def index_texts(*, title: str, body: str) -> tuple[str, str]:
-    """The token strings a backend stores for a document's title and body."""
-    return zh_text.index_text(title), zh_text.index_text(body[:MAX_INDEXED_BODY_CHARS])
+IndexRow = tuple[int, str, str, str]
+"""What a backend writes for a document: its id, then the tokens of its title, body and lead."""
+
+
+def index_texts(*, title: str, body: str) -> tuple[str, str, str]:
+    """The token strings a backend stores for a document's title, body and lead."""
+    return (
+        zh_text.index_text(title),
+        zh_text.index_text(body[:MAX_INDEXED_BODY_CHARS]),
+        zh_text.index_text(lead_text(body)),
+    )
 
 
 @dataclass(frozen=True)
@@ -131,8 +158,8 @@ class SearchBackend:
         self.write_rows([(document.pk, *self.field_texts(document)) for document in documents])
 
     @staticmethod
-    def write_rows(rows: Sequence[tuple[int, str, str]]) -> None:
-        """Write (document id, title tokens, body tokens) rows, replacing existing ones.
+    def write_rows(rows: Sequence[IndexRow]) -> None:
+        """Write (document id, title, body and lead tokens) rows, replacing existing ones.
         Segmenting is the slow part of indexing; callers do it outside their transaction."""
         raise NotImplementedError
 
@@ -160,25 +187,88 @@ class SearchBackend:
         offset: int,
         limit: int,
     ) -> RankedIds:
+        """The exact total, then the rows ``offset`` to ``offset + limit`` in this order.
+
+        By date: newest first. By relevance, in three tiers, no document twice:
+        1. every term in the title, by score over the title index;
+        2. every term in the title and lead, by score over the lead index (the title weighted
+           well above the lead), among the newest ``RANK_WINDOW`` such documents;
+        3. every other match, newest (highest id) first.
+        The body beyond the lead is matched and counted but not scored: that scoring read
+        whole position lists of common words and cost several times the targets (ADR 0007).
+        Only the tiers needed to fill the page are read."""
+        needed = offset + limit
+        with connection.cursor() as cursor:
+            search = self.prepare(cursor, query, filters=filters, order=order)
+            total = search.count()
+            if offset >= total:
+                return RankedIds(ids=[], total=total)
+            if order == "date":
+                rows = search.by_date(limit=limit, offset=offset)
+            else:
+                rows = []
+                seen: set[int] = set()
+                for tier in (search.title_tier, search.lead_tier, search.newest):
+                    if len(rows) >= needed:
+                        break
+                    # Every row already taken may come again in a later tier.
+                    for row in tier(limit=needed + len(rows)):
+                        if row[0] not in seen:
+                            seen.add(row[0])
+                            rows.append(row)
+                rows = rows[offset:needed]
+        return RankedIds(
+            ids=[row[0] for row in rows],
+            total=total,
+            scores={row[0]: float(row[1]) for row in rows},
+        )
+
+    def prepare(
+        self, cursor: Any, query: rules.ParsedQuery, *, filters: SearchFilters, order: str
+    ) -> _Search:
         raise NotImplementedError
 
     @staticmethod
-    def field_texts(document: SearchDocument) -> tuple[str, str]:
+    def field_texts(document: SearchDocument) -> tuple[str, str, str]:
         return index_texts(title=document.title, body=document.body)
 
 
-def _merge_tiers(
-    title_rows: list[tuple[int, float]], window_rows: list[tuple[int, float]], needed: int
-) -> list[tuple[int, float]]:
-    """The title tier, then the window's rows not already in it, ``needed`` at most."""
-    seen = {row[0] for row in title_rows}
-    merged = list(title_rows)
-    merged.extend(row for row in window_rows if row[0] not in seen)
-    return merged[:needed]
+Row = tuple[int, float]
+
+
+class _Search:
+    """The statements of one search (backend SQL for ``SearchBackend.rank``'s steps)."""
+
+    def __init__(
+        self, cursor: Any, query: rules.ParsedQuery, *, filters: SearchFilters, order: str
+    ) -> None:
+        self.cursor = cursor
+        self.query = query
+        self.clauses, self.params = filters.where("d")
+        self.needs_join = bool(self.clauses) or order == "date"
+
+    def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        self.cursor.execute(sql, params)
+        return [(row[0], row[1]) for row in self.cursor.fetchall()]
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def by_date(self, *, limit: int, offset: int) -> list[Row]:
+        raise NotImplementedError
+
+    def title_tier(self, *, limit: int) -> list[Row]:
+        raise NotImplementedError
+
+    def lead_tier(self, *, limit: int) -> list[Row]:
+        raise NotImplementedError
+
+    def newest(self, *, limit: int) -> list[Row]:
+        raise NotImplementedError
 
 
 def _delete_sqlite_rows(cursor: Any, ids: Sequence[tuple[int]]) -> None:
-    """Delete documents' rows from the three FTS5 tables. The contentless count table can only
+    """Delete documents' rows from the four FTS5 tables. The contentless count table can only
     forget a row by being told its tokens again, which the full table still holds, so it goes
     first (a document without rows is skipped: the SELECT finds nothing)."""
     cursor.executemany(
@@ -186,27 +276,103 @@ def _delete_sqlite_rows(cursor: Any, ids: Sequence[tuple[int]]) -> None:
         f"SELECT 'delete', rowid, title, body FROM {SQLITE_FTS_TABLE} WHERE rowid = %s",
         ids,
     )
-    cursor.executemany(f"DELETE FROM {SQLITE_FTS_TABLE} WHERE rowid = %s", ids)
-    cursor.executemany(f"DELETE FROM {SQLITE_TITLE_TABLE} WHERE rowid = %s", ids)
+    for table in (SQLITE_FTS_TABLE, SQLITE_TITLE_TABLE, SQLITE_LEAD_TABLE):
+        cursor.executemany(f"DELETE FROM {table} WHERE rowid = %s", ids)
+
+
+class _SQLiteSearch(_Search):
+    def __init__(
+        self, cursor: Any, query: rules.ParsedQuery, *, filters: SearchFilters, order: str
+    ) -> None:
+        super().__init__(cursor, query, filters=filters, order=order)
+        self.expression = rules.fts5_expression(query)
+        # Counting, dates and the newest matches need no positions unless a phrase must be
+        # checked: then the position-free table does.
+        is_position_free = rules.is_position_free(query)
+        self.count_table = SQLITE_COUNT_TABLE if is_position_free else SQLITE_FTS_TABLE
+
+    def matching(self, table: str) -> tuple[str, list[Any]]:
+        """FROM … WHERE … of the documents matching in ``table``, filters applied."""
+        source = table
+        if self.needs_join:
+            source += f" JOIN zaixian_search_searchdocument d ON d.id = {table}.rowid"
+        where = " AND ".join([f"{table} MATCH %s", *self.clauses])
+        return f"{source} WHERE {where}", [self.expression, *self.params]
+
+    def count(self) -> int:
+        counted, params = self.matching(self.count_table)
+        self.cursor.execute(f"SELECT count(*) FROM {counted}", params)
+        return int(self.cursor.fetchone()[0])
+
+    def by_date(self, *, limit: int, offset: int) -> list[Row]:
+        table = self.count_table
+        counted, params = self.matching(table)
+        return self.fetch(
+            f"SELECT {table}.rowid, 0.0 FROM {counted} "
+            "ORDER BY d.published_at DESC, d.id DESC LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+
+    def title_tier(self, *, limit: int) -> list[Row]:
+        table = SQLITE_TITLE_TABLE
+        titles, params = self.matching(table)
+        return self.fetch(
+            f"SELECT {table}.rowid, -bm25({table}) AS score FROM {titles} "
+            f"ORDER BY score DESC, {table}.rowid DESC LIMIT %s",
+            [*params, limit],
+        )
+
+    def lead_tier(self, *, limit: int) -> list[Row]:
+        table = SQLITE_LEAD_TABLE
+        leads, params = self.matching(table)
+        # FTS5 walks doclists in rowid order, so the window's oldest row is found without
+        # scoring; the rowid bound is then pushed into FTS5.
+        self.cursor.execute(
+            f"SELECT {table}.rowid FROM {leads} ORDER BY {table}.rowid DESC LIMIT 1 OFFSET %s",
+            [*params, RANK_WINDOW - 1],
+        )
+        oldest = self.cursor.fetchone()
+        bound = oldest[0] if oldest else 0  # fewer matches than the window
+        return self.fetch(
+            f"SELECT {table}.rowid, -bm25({table}, {SQLITE_TITLE_WEIGHT}, 1.0) AS score "
+            f"FROM {leads} AND {table}.rowid >= %s "
+            f"ORDER BY score DESC, {table}.rowid DESC LIMIT %s",
+            [*params, bound, limit],
+        )
+
+    def newest(self, *, limit: int) -> list[Row]:
+        table = self.count_table
+        counted, params = self.matching(table)
+        return self.fetch(
+            f"SELECT {table}.rowid, 0.0 FROM {counted} ORDER BY {table}.rowid DESC LIMIT %s",
+            [*params, limit],
+        )
 
 
 class SQLiteFTS5Backend(SearchBackend):
     @staticmethod
-    def write_rows(rows: Sequence[tuple[int, str, str]]) -> None:
+    def write_rows(rows: Sequence[IndexRow]) -> None:
         if not rows:
             return
         ids = [(row[0],) for row in rows]
         with connection.cursor() as cursor:
             _delete_sqlite_rows(cursor, ids)
+            full_rows = [(pk, title, body) for pk, title, body, _lead in rows]
             cursor.executemany(
-                f"INSERT INTO {SQLITE_FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)", rows
+                f"INSERT INTO {SQLITE_FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",
+                full_rows,
             )
             cursor.executemany(
-                f"INSERT INTO {SQLITE_COUNT_TABLE} (rowid, title, body) VALUES (%s, %s, %s)", rows
+                f"INSERT INTO {SQLITE_COUNT_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",
+                full_rows,
             )
             cursor.executemany(
                 f"INSERT INTO {SQLITE_TITLE_TABLE} (rowid, title) VALUES (%s, %s)",
-                [(row[0], row[1]) for row in rows],
+                [(pk, title) for pk, title, _body, _lead in rows],
+            )
+            cursor.executemany(
+                f"INSERT INTO {SQLITE_LEAD_TABLE} (rowid, title, lead) VALUES (%s, %s, %s)",
+                [(pk, title, lead) for pk, title, _body, lead in rows],
             )
 
     def remove(self, document_ids: list[int]) -> None:
@@ -221,8 +387,8 @@ class SQLiteFTS5Backend(SearchBackend):
             cursor.execute(
                 f"INSERT INTO {SQLITE_COUNT_TABLE} ({SQLITE_COUNT_TABLE}) VALUES ('delete-all')"
             )
-            cursor.execute(f"DELETE FROM {SQLITE_FTS_TABLE}")
-            cursor.execute(f"DELETE FROM {SQLITE_TITLE_TABLE}")
+            for table in (SQLITE_FTS_TABLE, SQLITE_TITLE_TABLE, SQLITE_LEAD_TABLE):
+                cursor.execute(f"DELETE FROM {table}")
 
     def remove_orphans(self) -> None:
         documents = SearchDocument._meta.db_table
@@ -233,114 +399,103 @@ class SQLiteFTS5Backend(SearchBackend):
                 f"SELECT 'delete', rowid, title, body FROM {SQLITE_FTS_TABLE} "
                 f"WHERE rowid NOT IN (SELECT id FROM {documents})"
             )
-            for table in (SQLITE_FTS_TABLE, SQLITE_TITLE_TABLE):
+            for table in (SQLITE_FTS_TABLE, SQLITE_TITLE_TABLE, SQLITE_LEAD_TABLE):
                 cursor.execute(
                     f"DELETE FROM {table} WHERE rowid NOT IN (SELECT id FROM {documents})"
                 )
 
-    def rank(
-        self,
-        query: rules.ParsedQuery,
-        *,
-        filters: SearchFilters,
-        order: str,
-        offset: int,
-        limit: int,
-    ) -> RankedIds:
-        clauses, params = filters.where("d")
-        needs_join = bool(clauses) or order == "date"
-        expression = rules.fts5_expression(query)
+    def prepare(
+        self, cursor: Any, query: rules.ParsedQuery, *, filters: SearchFilters, order: str
+    ) -> _Search:
+        return _SQLiteSearch(cursor, query, filters=filters, order=order)
 
-        def matching(table: str) -> tuple[str, list[Any]]:
-            """FROM … WHERE … of the documents matching in ``table``, filters applied."""
-            source = table
-            if needs_join:
-                source += f" JOIN zaixian_search_searchdocument d ON d.id = {table}.rowid"
-            where = " AND ".join([f"{table} MATCH %s", *clauses])
-            return f"{source} WHERE {where}", [expression, *params]
 
-        fts, fts_params = matching(SQLITE_FTS_TABLE)
-        # Counting and the window's bound need no positions unless a phrase must be checked.
-        count_table = SQLITE_COUNT_TABLE if rules.is_position_free(query) else SQLITE_FTS_TABLE
-        counted, counted_params = matching(count_table)
-        bm25 = f"bm25({SQLITE_FTS_TABLE}, {SQLITE_TITLE_WEIGHT}, 1.0)"
-        needed = offset + limit
-        with connection.cursor() as cursor:
-            # The exact total: a count walks the doclists without scoring.
-            cursor.execute(f"SELECT count(*) FROM {counted}", counted_params)
-            total = cursor.fetchone()[0]
-            if offset >= total:
-                return RankedIds(ids=[], total=total)
-            if order == "date":
-                cursor.execute(
-                    f"SELECT {SQLITE_FTS_TABLE}.rowid, 0.0 FROM {fts} "
-                    "ORDER BY d.published_at DESC, d.id DESC LIMIT %s OFFSET %s",
-                    [*fts_params, limit, offset],
-                )
-                rows = cursor.fetchall()
-            elif total <= RANK_ALL_LIMIT:
-                # bm25 in the FTS query itself: scored from the doclists, top rows kept.
-                cursor.execute(
-                    f"SELECT {SQLITE_FTS_TABLE}.rowid, {bm25} AS score FROM {fts} "
-                    f"ORDER BY score, {SQLITE_FTS_TABLE}.rowid DESC LIMIT %s OFFSET %s",
-                    [*fts_params, limit, offset],
-                )
-                rows = cursor.fetchall()
-            else:
-                titles, title_params = matching(SQLITE_TITLE_TABLE)
-                cursor.execute(
-                    f"SELECT {SQLITE_TITLE_TABLE}.rowid, bm25({SQLITE_TITLE_TABLE}) AS score "
-                    f"FROM {titles} ORDER BY score, {SQLITE_TITLE_TABLE}.rowid DESC LIMIT %s",
-                    [*title_params, needed],
-                )
-                title_rows = cursor.fetchall()
-                window_rows: list[tuple[int, float]] = []
-                if len(title_rows) < needed:
-                    # FTS5 walks doclists in rowid order, so the window's oldest row is found
-                    # without scoring; the rowid bound is then pushed into FTS5.
-                    cursor.execute(
-                        f"SELECT {count_table}.rowid FROM {counted} "
-                        f"ORDER BY {count_table}.rowid DESC LIMIT 1 OFFSET %s",
-                        [*counted_params, RANK_WINDOW - 1],
-                    )
-                    oldest = cursor.fetchone()
-                    bound = oldest[0] if oldest else 0  # fewer matches than the window
-                    cursor.execute(
-                        f"SELECT {SQLITE_FTS_TABLE}.rowid, {bm25} AS score FROM {fts} "
-                        f"AND {SQLITE_FTS_TABLE}.rowid >= %s "
-                        f"ORDER BY score, {SQLITE_FTS_TABLE}.rowid DESC LIMIT %s",
-                        [*fts_params, bound, needed + len(title_rows)],
-                    )
-                    window_rows = cursor.fetchall()
-                rows = _merge_tiers(title_rows, window_rows, needed)[offset:]
-        return RankedIds(
-            ids=[row[0] for row in rows],
-            total=total,
-            scores={row[0]: -row[1] for row in rows},
+class _PostgresSearch(_Search):
+    def __init__(
+        self, cursor: Any, query: rules.ParsedQuery, *, filters: SearchFilters, order: str
+    ) -> None:
+        super().__init__(cursor, query, filters=filters, order=order)
+        self.expression = rules.tsquery_expression(query)
+
+    def matching(self, column: str) -> tuple[str, list[Any]]:
+        # The query is built from our own tokens in tsquery syntax, so it is cast, not
+        # parsed again: the lexemes are then exactly those of ``tsvector_literal``.
+        source = f"{POSTGRES_VECTOR_TABLE} v, CAST(%s AS tsquery) AS q(query)"
+        where = [f"v.{column} @@ q.query", *self.clauses]
+        if self.needs_join:
+            source += ", zaixian_search_searchdocument d"
+            where.insert(0, "d.id = v.document_id")
+        return f"{source} WHERE {' AND '.join(where)}", [self.expression, *self.params]
+
+    def count(self) -> int:
+        matches, params = self.matching("vector")
+        self.cursor.execute(f"SELECT count(*) FROM {matches}", params)
+        return int(self.cursor.fetchone()[0])
+
+    def by_date(self, *, limit: int, offset: int) -> list[Row]:
+        matches, params = self.matching("vector")
+        return self.fetch(
+            f"SELECT v.document_id, 0.0 FROM {matches} "
+            # "+ 0": never walk the date index and test each row's vector (which means
+            # reading it from TOAST) until enough match; find the matches first.
+            "ORDER BY d.published_at + interval '0 s' DESC, d.id + 0 DESC LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+
+    def title_tier(self, *, limit: int) -> list[Row]:
+        titles, params = self.matching("title_vector")
+        return self.fetch(
+            f"SELECT v.document_id, ts_rank(v.title_vector, q.query) AS score FROM {titles} "
+            "ORDER BY score DESC, v.document_id DESC LIMIT %s",
+            [*params, limit],
+        )
+
+    def lead_tier(self, *, limit: int) -> list[Row]:
+        leads, params = self.matching("lead_vector")
+        return self.fetch(
+            f"SELECT w.document_id, ts_rank('{POSTGRES_RANK_WEIGHTS}', w.lead_vector, w.query) "
+            f"AS score FROM (SELECT v.document_id, v.lead_vector, q.query FROM {leads} "
+            # "+ 0" keeps the planner from walking the primary key backwards and testing
+            # each row until enough match; the GIN index finds them all first.
+            "ORDER BY v.document_id + 0 DESC LIMIT %s) AS w "
+            "ORDER BY score DESC, w.document_id DESC LIMIT %s",
+            [*params, POSTGRES_RANK_WINDOW, limit],
+        )
+
+    def newest(self, *, limit: int) -> list[Row]:
+        matches, params = self.matching("vector")
+        return self.fetch(
+            f"SELECT v.document_id, 0.0 FROM {matches} ORDER BY v.document_id + 0 DESC LIMIT %s",
+            [*params, limit],
         )
 
 
 class PostgresBackend(SearchBackend):
-    """The vectors live in a narrow table of their own (document id, title vector, whole
-    vector) with GIN indexes, so counting and ranking never read the documents' wide rows."""
+    """The vectors live in a narrow table of their own (document id, whole vector, title
+    vector, title-and-lead vector) with GIN indexes, so counting and ranking never read the
+    documents' wide rows. The small vectors are stored inline (``STORAGE MAIN``): ranking
+    reads no TOAST."""
 
     @staticmethod
-    def write_rows(rows: Sequence[tuple[int, str, str]]) -> None:
+    def write_rows(rows: Sequence[IndexRow]) -> None:
         if not rows:
             return
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {POSTGRES_VECTOR_TABLE} (document_id, title_vector, vector) "
-                "VALUES (%s, %s::tsvector, %s::tsvector) "
+                f"INSERT INTO {POSTGRES_VECTOR_TABLE} "
+                "(document_id, title_vector, lead_vector, vector) "
+                "VALUES (%s, %s::tsvector, %s::tsvector, %s::tsvector) "
                 "ON CONFLICT (document_id) DO UPDATE SET "
-                "title_vector = EXCLUDED.title_vector, vector = EXCLUDED.vector",
+                "title_vector = EXCLUDED.title_vector, lead_vector = EXCLUDED.lead_vector, "
+                "vector = EXCLUDED.vector",
                 [
                     (
                         pk,
                         tsvector_literal(title.split(), []),
+                        tsvector_literal(title.split(), lead.split()),
                         tsvector_literal(title.split(), body.split()),
                     )
-                    for pk, title, body in rows
+                    for pk, title, body, lead in rows
                 ],
             )
 
@@ -390,83 +545,10 @@ class PostgresBackend(SearchBackend):
                 analyze = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
                 cursor.execute(f"{analyze} {POSTGRES_VECTOR_TABLE}")
 
-    def rank(
-        self,
-        query: rules.ParsedQuery,
-        *,
-        filters: SearchFilters,
-        order: str,
-        offset: int,
-        limit: int,
-    ) -> RankedIds:
-        clauses, params = filters.where("d")
-        needs_join = bool(clauses) or order == "date"
-        expression = rules.tsquery_expression(query)
-
-        def matching(column: str) -> tuple[str, list[Any]]:
-            # The query is built from our own tokens in tsquery syntax, so it is cast, not
-            # parsed again: the lexemes are then exactly those of ``tsvector_literal``.
-            source = f"{POSTGRES_VECTOR_TABLE} v, CAST(%s AS tsquery) AS q(query)"
-            where = [f"v.{column} @@ q.query", *clauses]
-            if needs_join:
-                source += ", zaixian_search_searchdocument d"
-                where.insert(0, "d.id = v.document_id")
-            return f"{source} WHERE {' AND '.join(where)}", [expression, *params]
-
-        matches, match_params = matching("vector")
-        ts_rank = f"ts_rank('{POSTGRES_RANK_WEIGHTS}', v.vector, q.query)"
-        needed = offset + limit
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {matches}", match_params)
-            total = cursor.fetchone()[0]
-            if offset >= total:
-                return RankedIds(ids=[], total=total)
-            if order == "date":
-                cursor.execute(
-                    f"SELECT v.document_id, 0.0 FROM {matches} "
-                    # "+ 0": never walk the date index and test each row's vector (which
-                    # means reading it from TOAST) until enough match; find the matches first.
-                    "ORDER BY d.published_at + interval '0 s' DESC, d.id + 0 DESC "
-                    "LIMIT %s OFFSET %s",
-                    [*match_params, limit, offset],
-                )
-                rows = cursor.fetchall()
-            elif total <= POSTGRES_RANK_ALL_LIMIT:
-                cursor.execute(
-                    f"SELECT v.document_id, {ts_rank} AS score FROM {matches} "
-                    "ORDER BY score DESC, v.document_id DESC LIMIT %s OFFSET %s",
-                    [*match_params, limit, offset],
-                )
-                rows = cursor.fetchall()
-            else:
-                titles, title_params = matching("title_vector")
-                cursor.execute(
-                    f"SELECT v.document_id, ts_rank(v.title_vector, q.query) AS score "
-                    f"FROM {titles} ORDER BY score DESC, v.document_id DESC LIMIT %s",
-                    [*title_params, needed],
-                )
-                title_rows = cursor.fetchall()
-                window_rows: list[tuple[int, float]] = []
-                if len(title_rows) < needed:
-                    # The newest RANK_WINDOW matches by id (the vectors stay unread), then
-                    # ts_rank reads only theirs.
-                    cursor.execute(
-                        f"SELECT w.document_id, ts_rank('{POSTGRES_RANK_WEIGHTS}', x.vector, "
-                        f"w.query) AS score FROM (SELECT v.document_id, q.query FROM {matches} "
-                        # "+ 0" keeps the planner from walking the primary key backwards and
-                        # reading each row's vector until enough match (100 ms and more).
-                        "ORDER BY v.document_id + 0 DESC LIMIT %s) AS w "
-                        f"JOIN {POSTGRES_VECTOR_TABLE} x ON x.document_id = w.document_id "
-                        "ORDER BY score DESC, w.document_id DESC LIMIT %s",
-                        [*match_params, POSTGRES_RANK_WINDOW, needed + len(title_rows)],
-                    )
-                    window_rows = cursor.fetchall()
-                rows = _merge_tiers(title_rows, window_rows, needed)[offset:]
-        return RankedIds(
-            ids=[row[0] for row in rows],
-            total=total,
-            scores={row[0]: float(row[1]) for row in rows},
-        )
+    def prepare(
+        self, cursor: Any, query: rules.ParsedQuery, *, filters: SearchFilters, order: str
+    ) -> _Search:
+        return _PostgresSearch(cursor, query, filters=filters, order=order)
 
 
 def get_backend() -> SearchBackend:

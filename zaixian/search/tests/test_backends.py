@@ -22,25 +22,89 @@ def _document(number: int, *, title: str, body: str) -> actions.DocumentInput:
     )
 
 
+FILLER = "今天天气很好。" * 30
+"""A body start of 210 characters without the query words: what follows is beyond the lead."""
+
+
 @pytest.mark.django_db
-def test_large_match_set_ranks_title_matches_then_the_newest_window(monkeypatch):
-    # Small limits stand in for the real 1,000 so that the tiered path runs on seven rows.
-    for name in ("RANK_ALL_LIMIT", "POSTGRES_RANK_ALL_LIMIT"):
-        monkeypatch.setattr(backends, name, 3)
+def test_relevance_tiers_title_then_lead_by_score_then_the_rest_newest_first():
+    actions.index_documents(
+        documents=[
+            _document(1, title="农业标题", body="正文。"),  # indexed first: the oldest id
+            _document(2, title="新闻", body="发展农业。"),
+            _document(3, title="新闻", body="农业农业农业农业。"),
+            _document(4, title="新闻", body=FILLER + "农业农业农业农业农业。"),
+            _document(5, title="新闻", body=FILLER + "发展农业。"),
+        ]
+    )
+
+    results = queries.search("农业")
+
+    assert results.total == 5
+    assert [hit.document.key for hit in results.hits] == [
+        "test:1",  # every term in the title, although the oldest
+        "test:3",  # in the lead, more often
+        "test:2",
+        "test:5",  # beyond the lead only: newest first, however often
+        "test:4",
+    ]
+
+
+@pytest.mark.django_db
+def test_lead_tier_scores_only_the_newest_window(monkeypatch):
     for name in ("RANK_WINDOW", "POSTGRES_RANK_WINDOW"):
         monkeypatch.setattr(backends, name, 2)
     actions.index_documents(
-        documents=[_document(0, title="农业标题最早", body="正文")]  # indexed first: oldest id
-        + [_document(n, title=f"新闻{n}", body="发展现代农业。" * n) for n in range(1, 7)]
+        documents=[
+            _document(1, title="新闻", body="农业农业农业农业。"),  # oldest: outside the window
+            _document(2, title="新闻", body="发展农业。"),
+            _document(3, title="新闻", body="农业农业。"),
+        ]
     )
 
-    results = queries.search("农业", per_page=3)
+    keys = [hit.document.key for hit in queries.search("农业").hits]
 
-    assert results.total == 7  # exact, although only the window is ranked
-    keys = [hit.document.key for hit in results.hits]
-    assert keys[0] == "test:0"  # the title match comes first, though outside the window
-    # Then the two newest body matches, the one mentioning 农业 more often first.
-    assert keys[1:] == ["test:6", "test:5"]
+    assert keys == ["test:3", "test:2", "test:1"]
+
+
+@pytest.mark.django_db
+def test_pages_across_the_tiers_hold_every_match_once():
+    actions.index_documents(
+        documents=[
+            _document(n, title="农业新闻" if n % 4 == 0 else "新闻", body="正文。")
+            for n in range(1, 8)
+        ]
+        + [_document(n, title="新闻", body="农业。" * (n % 3 + 1)) for n in range(8, 15)]
+        + [_document(n, title="新闻", body=FILLER + "农业。") for n in range(15, 23)]
+    )
+
+    pages = [queries.search("农业", page=page, per_page=3) for page in range(1, 5)]
+
+    keys = [hit.document.key for results in pages for hit in results.hits]
+    assert {results.total for results in pages} == {16}
+    assert len(keys) == 12
+    assert len(set(keys)) == 12
+    assert keys[0] == "test:4"  # the title match
+    assert {int(key.split(":")[1]) for key in keys[1:8]} == set(range(8, 15))  # lead matches
+    assert keys[8:] == ["test:22", "test:21", "test:20", "test:19"]  # the rest, newest first
+
+
+@pytest.mark.parametrize(
+    ("body", "lead"),
+    [
+        pytest.param("短文。", "短文。", id="short-body-whole"),
+        pytest.param("甲" * 199 + "。" + "乙" * 300, "甲" * 199 + "。", id="ends-at-the-200th"),
+        pytest.param("甲" * 250 + "。" + "乙" * 300, "甲" * 250 + "。", id="to-the-sentence-end"),
+        pytest.param("甲" * 500, "甲" * 400, id="no-sentence-end-capped"),
+        pytest.param(
+            "甲" * 100 + "。" + "乙" * 150 + "！丙",
+            "甲" * 100 + "。" + "乙" * 150 + "！",
+            id="exclamation-ends-a-sentence",
+        ),
+    ],
+)
+def test_lead_is_the_body_to_the_sentence_end_after_200_characters(body, lead):
+    assert backends.lead_text(body) == lead
 
 
 @pytest.mark.django_db
@@ -260,9 +324,7 @@ def test_only_phrases_need_positions(query, position_free):
 def test_a_phrase_is_counted_exactly_although_its_tokens_occur_apart(monkeypatch):
     # Both bigrams of the phrase occur in every document, in a row only in the first: the
     # position-free table would count three, the exact total is one.
-    # Limits of 0 and 1 send it down the windowed path, whose bound is found by counting too.
-    for name in ("RANK_ALL_LIMIT", "POSTGRES_RANK_ALL_LIMIT"):
-        monkeypatch.setattr(backends, name, 0)
+    # A window of 1 makes the lead tier find its bound by matching too.
     for name in ("RANK_WINDOW", "POSTGRES_RANK_WINDOW"):
         monkeypatch.setattr(backends, name, 1)
     actions.index_documents(
