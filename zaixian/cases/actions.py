@@ -210,9 +210,11 @@ def create_case(
     for attempt in range(3):
         try:
             with transaction.atomic():
-                case = Case.objects.create(
-                    tracking_number=_tracking_number(department, on), **fields
-                )
+                case = Case(tracking_number=_tracking_number(department, on), **fields)
+                if declared.starts_clock:
+                    case.clock_started_on = on
+                    _recompute_due(case)
+                case.save(force_insert=True)
                 event = CaseEvent.objects.create(
                     case=case,
                     at=submitted_at,

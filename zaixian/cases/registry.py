@@ -61,7 +61,9 @@ class Transition:
 @dataclass(frozen=True)
 class CaseType:
     """A kind of case. Time limits are in working days; a case may carry its own (a service
-    item's promised limit), these are the defaults.
+    item's promised limit), these are the defaults. ``starts_clock`` types count from the day
+    the case is opened (a follow-up, a hotline case); the others from a START transition
+    (acceptance, 受理).
 
     ``after_transition`` names a function ("module.path:function") that the engine calls inside
     the transition's transaction with ``case``, ``event`` and ``actor`` — how a module attaches
@@ -77,6 +79,7 @@ class CaseType:
     promised_days: int | None = None
     max_extension_days: int = 0
     warning_days: int = 2
+    starts_clock: bool = False  # the clock runs from submission (no separate acceptance)
     after_transition: str = ""
     detail_template: str = ""
     _states: dict[str, State] = field(init=False, repr=False, compare=False)

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "zaixian.core",
     "zaixian.search",
     "zaixian.cases",
+    "zaixian.services",
     "zaixian.portal",
     "zaixian.demo",
     "wagtail.contrib.forms",

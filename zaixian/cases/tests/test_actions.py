@@ -350,3 +350,35 @@ def test_history_event_count_matches_moves(case, officer):
         "approve",
         "close",
     ]
+
+
+def test_type_that_starts_clock_on_creation_is_due_from_submission(department):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from zaixian.cases import registry
+    from zaixian.cases.registry import CaseType, State
+
+    follow_up = CaseType(
+        key="cases_test.follow_up",
+        label="follow-up",
+        states=(State("open", "open"), State("done", "done", is_final=True)),
+        initial="open",
+        transitions=(),
+        statutory_days=15,
+        starts_clock=True,
+    )
+    registry.register_case_type(follow_up)
+    try:
+        case = actions.create_case(
+            case_type=follow_up.key,
+            department=department,
+            title="差评整改",
+            applicant_name="王五",
+            submitted_at=datetime(2026, 11, 27, 10, tzinfo=ZoneInfo("Asia/Shanghai")),
+        )
+    finally:
+        registry.unregister_case_type(follow_up.key)
+
+    assert case.clock_started_on == date(2026, 11, 27)
+    assert case.due_on == date(2026, 12, 18)
