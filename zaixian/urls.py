@@ -14,6 +14,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}, name="sitemap"),
     path("search/", include("zaixian.search.urls")),
     path("cases/", include("zaixian.cases.urls")),
+    path("accounts/", include("zaixian.accounts.urls")),
     path("", include("zaixian.portal.urls")),
 ]
 

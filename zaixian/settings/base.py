@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "zaixian.cases",
     "zaixian.services",
     "zaixian.portal",
+    "zaixian.accounts",
     "zaixian.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -160,7 +161,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "wagtailadmin_login"
+# Citizens and businesses log in at /accounts/; the Wagtail admin keeps its own login page.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "/"
+# E-mail verification links stay valid this long (seconds); password reset links follow
+# Django's PASSWORD_RESET_TIMEOUT (three days).
+ACCOUNTS_EMAIL_VERIFICATION_SECONDS = env_int("ACCOUNTS_EMAIL_VERIFICATION_SECONDS", 3 * 86400)
 
 # Chinese first, English available.
 LANGUAGE_CODE = "zh-hans"
