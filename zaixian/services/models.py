@@ -344,3 +344,44 @@ class ServiceRating(models.Model):
     @property
     def is_bad(self) -> bool:
         return self.grade <= self.Grade.DISSATISFIED
+
+
+class DecisionDocument(models.Model):
+    """The written decision on an application (准予 / 不予行政许可决定书), numbered per issuing
+    department and year; the PDF itself is an attachment of the case."""
+
+    class Kind(models.TextChoices):
+        APPROVAL = "approval", _("Approval")
+        DENIAL = "denial", _("Denial")
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="decision", verbose_name=_("case")
+    )
+    department = models.ForeignKey(
+        "core.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("issuer")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    serial = models.PositiveIntegerField(_("serial number"))
+    number = models.CharField(_("decision number"), max_length=80, unique=True)
+    issued_on = models.DateField(_("issued"))
+    attachment = models.ForeignKey(
+        "cases.CaseAttachment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("document"),
+    )
+
+    class Meta:
+        verbose_name = _("decision document")
+        verbose_name_plural = _("decision documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year", "serial"], name="decision_serial_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -130,3 +130,61 @@ RATING_FOLLOW_UP = CaseType(
     statutory_days=BAD_RATING_FOLLOW_UP_WORKING_DAYS,
     starts_clock=True,
 )
+
+
+# --- Applications --------------------------------------------------------------------------
+
+CORRECTION_STATE = "correction"
+"""The application case's state in which the applicant may change the form and materials."""
+
+RATEABLE_STATES = frozenset({"closed"})
+"""好差评 comes after the matter is finished (办结)."""
+
+# Form field types whose values are personal data: masked on officers' screens until the
+# officer asks to see them (and that is written to the audit log).
+PERSONAL_FIELD_TYPES = frozenset({"id_number", "phone", "address"})
+
+# Upload limits for application materials (the types of core.uploads).
+MATERIAL_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx", "ofd")
+MATERIAL_MAX_BYTES = 10 * 1024 * 1024
+
+
+def parse_choices(text: str) -> list[str]:
+    """The choices an office typed, one per line, without blanks or repeats."""
+    seen: list[str] = []
+    for line in (text or "").splitlines():
+        choice = line.strip()
+        if choice and choice not in seen:
+            seen.append(choice)
+    return seen
+
+
+# --- Decisions -----------------------------------------------------------------------------
+
+
+def decision_number(*, prefix: str, is_approval: bool, year: int, serial: int) -> str:
+    """The number printed on a decision, in the form government documents use:
+    ``<issuer>准许字〔2026〕第0012号`` (approval) or ``<issuer>不许字〔2026〕第0003号``
+    (denial). Stored data, always in Chinese, like the document itself."""
+    word = "准许字" if is_approval else "不许字"
+    return f"{prefix}{word}〔{year}〕第{serial:04d}号"
+
+
+# --- Ratings -------------------------------------------------------------------------------
+
+BAD_GRADES = frozenset({1, 2})
+"""不满意 and 非常不满意: 差评 under 国办发〔2019〕51号, each verified and followed up."""
+
+
+def is_bad_grade(grade: int) -> bool:
+    return grade in BAD_GRADES
+
+
+def satisfaction_rate(counts: dict[int, int]) -> float | None:
+    """The share of ratings that are not bad (好评率, grades 3–5), as a percentage with one
+    decimal; None when nobody has rated."""
+    total = sum(counts.values())
+    if total == 0:
+        return None
+    good = sum(count for grade, count in counts.items() if not is_bad_grade(grade))
+    return round(100 * good / total, 1)

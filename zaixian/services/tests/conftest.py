@@ -1,0 +1,47 @@
+import pytest
+
+from zaixian.accounts.tests.factories import PublicUserFactory
+from zaixian.cases.tests.factories import make_officer
+from zaixian.core.tests.factories import DepartmentFactory
+from zaixian.services.tests.factories import ApplicationFactory, ServiceItemFactory
+
+
+@pytest.fixture
+def department():
+    return DepartmentFactory(name="晋城市市场监督管理局", short_name="晋市监", code="SCJG")
+
+
+@pytest.fixture
+def other_department():
+    return DepartmentFactory(name="晋城市交通运输局", short_name="晋市交", code="JTYS")
+
+
+@pytest.fixture
+def item(department):
+    return ServiceItemFactory(department=department, with_form=True)
+
+
+@pytest.fixture
+def citizen():
+    return PublicUserFactory()
+
+
+@pytest.fixture
+def other_citizen():
+    return PublicUserFactory()
+
+
+@pytest.fixture
+def officer(department):
+    return make_officer(department)
+
+
+@pytest.fixture
+def other_officer(other_department):
+    return make_officer(other_department)
+
+
+@pytest.fixture
+def submitted(item, citizen):
+    """A submitted application of ``citizen`` for ``item``."""
+    return ApplicationFactory(item=item, applicant=citizen, submitted=True)
