@@ -1,5 +1,4 @@
 import pytest
-from django.utils.translation import gettext_lazy as _
 
 from zaixian.cases import registry
 from zaixian.cases.registry import APPLICANT, SYSTEM, CaseType, ClockEffect, State, Transition
@@ -10,7 +9,7 @@ OFFICER = frozenset({Role.CASE_OFFICER.value})
 # A licence-like case type for the engine's own tests (the service hall declares the real one).
 PERMIT = CaseType(
     key="cases_test.permit",
-    label=_("Test permit"),
+    label="Test permit",
     states=(
         State("submitted", "submitted"),
         State("accepted", "accepted"),
