@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,9 @@ from zaixian.accounts.rules import (
 )
 from zaixian.core.models import Notification
 from zaixian.core.notifications import notify, send_sms
+from zaixian.core.rules import mask_phone
+
+logger = logging.getLogger(__name__)
 
 EMAIL_TOKEN_SALT = "zaixian.accounts.verify-email"  # noqa: S105 — a signing namespace, not a secret
 
@@ -53,6 +57,10 @@ class PhoneCodeInvalidError(AccountError):
     def __init__(self, message: str, *, attempts_left: int) -> None:
         super().__init__(message)
         self.attempts_left = attempts_left
+
+
+class SMSNotSentError(AccountError):
+    """The SMS gateway failed; the visitor should try again later."""
 
 
 class PhoneCodeExhaustedError(AccountError):
@@ -227,14 +235,19 @@ def send_phone_code(*, user: Any) -> None:
     cache.set(code_key, _code_digest(user=user, phone=phone, code=code), PHONE_CODE_SECONDS)
     cache.set(tries_key, 0, PHONE_CODE_SECONDS)
     minutes = PHONE_CODE_SECONDS // 60
-    send_sms(
-        phone=phone,
-        text=_(
-            "Your verification code is %(code)s, valid for %(minutes)s minutes. "
-            "Do not tell it to anyone."
-        )
-        % {"code": code, "minutes": minutes},
-    )
+    text = _(
+        "Your verification code is %(code)s, valid for %(minutes)s minutes. "
+        "Do not tell it to anyone."
+    ) % {"code": code, "minutes": minutes}
+    try:
+        send_sms(phone=phone, text=text)
+    except Exception:
+        # Whatever the gateway raises: the visitor is told to try again, not shown a 500.
+        logger.exception("Verification code to %s could not be sent", mask_phone(phone))
+        cache.delete_many([code_key, tries_key])
+        raise SMSNotSentError(
+            _("The SMS could not be sent just now. Please try again in a few minutes.")
+        ) from None
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from zaixian.accounts.forms import (
     PhoneCodeForm,
     VerifyBy,
 )
-from zaixian.core.ratelimit import check_rate, hit_for_request, rate_limited, rate_limited_response
+from zaixian.core.ratelimit import hit_for_request, rate_limited, rate_limited_response
 
 PENDING_USER = "accounts_pending_user"
 PENDING_CHANNEL = "accounts_pending_channel"
@@ -78,21 +78,31 @@ def _pending_user(request: HttpRequest) -> Any:
 
 def _start_verification(request: HttpRequest, *, user: Any, channel: str) -> HttpResponse:
     if channel == VerifyBy.EMAIL and user.public_profile.email:
-        if check_rate(request=request, scope="accounts:email-link", rate=CODE_RATE):
+        usage = hit_for_request(request=request, scope="accounts:email-link", rate=CODE_RATE)
+        if usage.is_exceeded:
+            messages.warning(request, _("Too many e-mails were sent. Please try again later."))
+        else:
             actions.send_email_verification(user=user, base_url=request.build_absolute_uri("/"))
-    elif _code_send_allowed(request, phone=user.public_profile.mobile_phone):
-        actions.send_phone_code(user=user)
-    else:
+    elif _code_send_wait(request, phone=user.public_profile.mobile_phone):
         messages.warning(request, _("Too many codes were sent. Please try again later."))
+    else:
+        try:
+            actions.send_phone_code(user=user)
+        except actions.SMSNotSentError as error:
+            messages.error(request, str(error))
     return redirect("accounts:verify")
 
 
-def _code_send_allowed(request: HttpRequest, *, phone: str) -> bool:
-    """Codes are limited per address and per number (someone flooding one number from many
-    addresses, or many numbers from one)."""
-    by_ip = check_rate(request=request, scope="accounts:code-ip", rate=CODE_RATE)
-    by_phone = check_rate(request=request, scope="accounts:code-phone", rate=CODE_RATE, key=phone)
-    return by_ip and by_phone
+def _code_send_wait(request: HttpRequest, *, phone: str) -> int:
+    """Seconds to wait before another code may be sent, 0 when one may go now. Codes are
+    limited per address and per number (someone flooding one number from many addresses,
+    or many numbers from one)."""
+    by_ip = hit_for_request(request=request, scope="accounts:code-ip", rate=CODE_RATE)
+    by_phone = hit_for_request(
+        request=request, scope="accounts:code-phone", rate=CODE_RATE, key=phone
+    )
+    waits = [usage.retry_after for usage in (by_ip, by_phone) if usage.is_exceeded]
+    return max(waits, default=0)
 
 
 def verify_view(request: HttpRequest) -> HttpResponse:
@@ -147,10 +157,15 @@ def resend_view(request: HttpRequest) -> HttpResponse:
         actions.send_email_verification(user=user, base_url=request.build_absolute_uri("/"))
         messages.success(request, _("A new link is on its way to your e-mail."))
     else:
-        if not _code_send_allowed(request, phone=user.public_profile.mobile_phone):
-            return rate_limited_response(request, retry_after=3600)
-        actions.send_phone_code(user=user)
-        messages.success(request, _("A new code is on its way to your phone."))
+        wait = _code_send_wait(request, phone=user.public_profile.mobile_phone)
+        if wait:
+            return rate_limited_response(request, retry_after=wait)
+        try:
+            actions.send_phone_code(user=user)
+        except actions.SMSNotSentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("A new code is on its way to your phone."))
     return redirect("accounts:verify")
 
 

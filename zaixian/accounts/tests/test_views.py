@@ -12,7 +12,7 @@ from django.utils import timezone
 from zaixian.accounts.models import PublicProfile
 from zaixian.accounts.tests.factories import PublicUserFactory, credit_code, resident_id
 from zaixian.core.models import Notification
-from zaixian.core.notifications import notify
+from zaixian.core.notifications import SMSBackend, notify
 
 pytestmark = pytest.mark.django_db
 
@@ -500,3 +500,34 @@ def test_staff_user_without_profile_sees_a_plain_account_page(client):
 
     assert response.status_code == 200
     assert "officer" in response.content.decode()
+
+
+def test_sending_codes_is_limited_per_phone_across_addresses(client, sms_outbox):
+    register(client)  # the first code, from 127.0.0.1
+    for n in range(4):
+        client.post(
+            reverse("accounts:verify_resend"), {"channel": "phone"}, REMOTE_ADDR=f"10.0.0.{n}"
+        )
+
+    response = client.post(
+        reverse("accounts:verify_resend"), {"channel": "phone"}, REMOTE_ADDR="10.0.0.99"
+    )
+
+    assert response.status_code == 429
+    assert len(sms_outbox) == 5
+
+
+class BrokenGateway(SMSBackend):
+    def send(self, *, phone, text):
+        raise ConnectionError("gateway down")
+
+
+def test_failing_sms_gateway_gives_a_message_not_an_error(client, settings, sms_outbox):
+    settings.ZAIXIAN_SMS_BACKEND = "zaixian.accounts.tests.test_views.BrokenGateway"
+
+    response = register(client)
+    page = client.get(response["Location"])
+
+    assert response.status_code == 302
+    assert "短信发送失败" in page.content.decode()
+    assert sms_outbox == []
