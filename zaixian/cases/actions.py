@@ -15,8 +15,11 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,9 +29,9 @@ from zaixian.cases.models import Case, CaseAttachment, CaseEvent
 from zaixian.cases.rules import new_tracking_number
 from zaixian.core import notifications, uploads
 from zaixian.core.models import Department
-from zaixian.core.queries import departments_visible_to
+from zaixian.core.queries import departments_visible_to, users_with_role
 from zaixian.core.roles import GROUP_NAMES, Role
-from zaixian.core.workdays import add_working_days, working_days_between
+from zaixian.core.workdays import add_working_days, is_working_day, working_days_between
 
 logger = logging.getLogger(__name__)
 
@@ -438,3 +441,56 @@ def notify_applicant(*, event: CaseEvent) -> None:
         phone=case.applicant_phone,
         link=case.get_absolute_url(),
     )
+
+
+# --- Reminding officers ------------------------------------------------------------------------
+
+
+def send_deadline_reminders(*, today: date | None = None) -> int:
+    """On working days, tell each officer how many of their cases are due soon or overdue
+    (督办提醒): the assignee, or every case officer of the department for unassigned cases.
+    Returns the number of people reminded."""
+    today = today or timezone.localdate()
+    if not is_working_day(today):
+        return 0
+    soon = add_working_days(today, 2)
+    running = Case.objects.filter(
+        is_closed=False, suspended_since__isnull=True, due_on__isnull=False, due_on__lte=soon
+    )
+    counts: dict[Any, list[int]] = {}
+    overdue = Count("pk", filter=Q(due_on__lt=today))
+    for row in (
+        running.filter(assignee__isnull=False)
+        .values("assignee")
+        .annotate(total=Count("pk"), overdue=overdue)
+    ):
+        counts.setdefault(row["assignee"], [0, 0])
+        counts[row["assignee"]][0] += row["total"]
+        counts[row["assignee"]][1] += row["overdue"]
+    for row in (
+        running.filter(assignee__isnull=True)
+        .values("department")
+        .annotate(total=Count("pk"), overdue=overdue)
+    ):
+        department = Department.objects.get(pk=row["department"])
+        for officer in users_with_role(Role.CASE_OFFICER, department=department):
+            counts.setdefault(officer.pk, [0, 0])
+            counts[officer.pk][0] += row["total"]
+            counts[officer.pk][1] += row["overdue"]
+    users = get_user_model().objects.in_bulk(list(counts))
+    with translation.override(settings.LANGUAGE_CODE):
+        for user_id, (total, late) in counts.items():
+            notifications.notify(
+                recipient=users[user_id],
+                subject=gettext("Cases due: %(total)d, of which %(overdue)d overdue")
+                % {"total": total, "overdue": late},
+                body=gettext(
+                    "%(total)d of your cases are due within two working days or overdue "
+                    "(%(overdue)d overdue). Open the worklist to handle them."
+                )
+                % {"total": total, "overdue": late},
+                link=reverse("cases_admin:worklist") + "?deadline_status=overdue"
+                if late
+                else reverse("cases_admin:worklist") + "?deadline_status=warning",
+            )
+    return len(counts)

@@ -73,6 +73,11 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         "zaixian.portal.tasks.publish_scheduled_pages_task",
     ),
     PeriodicJob("worker-heartbeat", "*/5 * * * *", "zaixian.core.tasks.ping_task"),
+    PeriodicJob(
+        "case-deadline-reminders",
+        "30 8 * * *",
+        "zaixian.cases.tasks.remind_case_deadlines_task",
+    ),
 ]
 
 

@@ -382,3 +382,29 @@ def test_type_that_starts_clock_on_creation_is_due_from_submission(department):
 
     assert case.clock_started_on == date(2026, 11, 27)
     assert case.due_on == date(2026, 12, 18)
+
+
+# --- Reminders -----------------------------------------------------------------------------
+
+
+def test_deadline_reminders_go_to_assignees_and_department_officers(department, officer):
+    colleague = make_officer(department)
+    CaseFactory(department=department, assignee=colleague, due_on=date(2026, 11, 20))
+    CaseFactory(department=department, assignee=colleague, due_on=date(2026, 11, 30))
+    CaseFactory(department=department, due_on=date(2026, 11, 27))  # unassigned: all officers
+    CaseFactory(department=department, assignee=colleague, due_on=date(2026, 12, 31))  # far
+
+    reminded = actions.send_deadline_reminders(today=date(2026, 11, 27))
+
+    assert reminded == 2
+    message = Notification.objects.get(recipient=colleague)
+    # two assigned and one unassigned case, one of them overdue
+    assert message.subject == "临近期限或超期办件 3 件，其中超期 1 件"
+    assert Notification.objects.filter(recipient=officer).count() == 1
+
+
+def test_no_reminders_on_a_day_off(department, officer):
+    CaseFactory(department=department, due_on=date(2026, 11, 20))
+
+    assert actions.send_deadline_reminders(today=date(2026, 11, 28)) == 0
+    assert not Notification.objects.exists()
