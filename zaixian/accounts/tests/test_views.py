@@ -128,7 +128,8 @@ def test_organisation_registers_and_verifies_by_email_link(client):
         ("resident_id", "140502198001010011", "身份证号码"),
         ("mobile_phone", "12345678901", "手机号码"),
         ("password2", "Something-else-1", "两次输入的密码不一致"),
-        ("password1", "12345678", "密码"),
+        ("password1", "12345678", "密码只包含数字"),
+        ("password1", "Ab1", "密码长度太短"),
     ],
 )
 def test_invalid_citizen_input_shows_the_form_again_with_chinese_messages(
