@@ -36,6 +36,21 @@ class TransitionForm(forms.Form):
             del self.fields["extend_days"]
 
 
+class AssignForm(forms.Form):
+    """Give the case to an officer of a department that sees it (or take it back)."""
+
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
+    )
+
+    def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = officers  # type: ignore[attr-defined]
+        self.fields["assignee"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda user: user.get_full_name() or user.get_username()
+        )
+
+
 class WorklistFilterForm(forms.Form):
     case_type = forms.ChoiceField(label=_("Case type"), required=False)
     state = forms.CharField(label=_("State"), required=False, max_length=40)

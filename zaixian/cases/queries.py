@@ -145,6 +145,25 @@ def deadline_overview(*, user: Any, today: date | None = None) -> list[Departmen
     return overview
 
 
+def officers_for(*, case: Case) -> QuerySet[Any]:
+    """Who may be given ``case``: active case officers of its department and the departments
+    above it (a bureau's officers may take a case of one of its offices)."""
+    from zaixian.core.models import User
+    from zaixian.core.roles import GROUP_NAMES
+
+    department = case.department
+    paths = [department.path[: n * department.steplen] for n in range(1, department.depth + 1)]
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__name=GROUP_NAMES[Role.CASE_OFFICER],
+            department__path__in=paths,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 def case_history(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:
     events = case.events.select_related("actor")
     return events.filter(is_public=True) if public_only else events

@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from zaixian.cases import actions, queries, registry
-from zaixian.cases.forms import TransitionForm, WorklistFilterForm
+from zaixian.cases.forms import AssignForm, TransitionForm, WorklistFilterForm
 from zaixian.cases.models import Case
 from zaixian.core import audit
 
@@ -192,12 +192,39 @@ class CaseDeskView(WagtailAdminTemplateMixin, TemplateView):
             events=queries.case_history(case=self.case, public_only=False),
             attachments=queries.case_attachments(case=self.case, public_only=False),
             form=kwargs.get("form", self._form()),
+            assign_form=kwargs.get("assign_form", self._assign_form()),
             show_personal=show_personal,
             detail_template=detail_template,
         )
         return context
 
+    def _assign_form(self, data: Any = None) -> AssignForm | None:
+        if self.case.is_closed:
+            return None
+        return AssignForm(
+            data,
+            officers=queries.officers_for(case=self.case),
+            initial={"assignee": self.case.assignee_id},
+            prefix="assign",
+        )
+
+    def _assign(self, request: HttpRequest) -> HttpResponse:
+        form = self._assign_form(request.POST)
+        if form is not None and form.is_valid():
+            try:
+                actions.assign_case(
+                    case=self.case, assignee=form.cleaned_data["assignee"], actor=request.user
+                )
+            except actions.CaseError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The case has been assigned."))
+                return redirect("cases_admin:case", pk=self.case.pk)
+        return self.render_to_response(self.get_context_data(assign_form=form), status=400)
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "assign-assignee" in request.POST:
+            return self._assign(request)
         form = self._form()
         if form is None:
             messages.error(request, _("Nothing can be done on this case now."))

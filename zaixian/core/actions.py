@@ -10,7 +10,7 @@ from django.apps.registry import Apps
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from zaixian.core import audit
+from zaixian.core import audit, queries
 from zaixian.core.models import Department, User
 from zaixian.core.roles import GROUP_NAMES, ROLE_PERMISSIONS, Role
 
@@ -122,6 +122,7 @@ def assign_user(
     user.save(update_fields=["department"])
     user.groups.remove(*[groups[role] for role in Role if role not in role_set])
     user.groups.add(*[groups[role] for role in role_set])
+    queries.forget_role_group_names(user)
     audit.record(
         instance=user,
         action=audit.ASSIGN_ROLES,

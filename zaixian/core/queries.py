@@ -17,7 +17,26 @@ def user_has_role(user: Any, role: Role) -> bool:
         return False
     if user.is_superuser:
         return True
-    return bool(user.groups.filter(name=GROUP_NAMES[Role(role)]).exists())
+    return GROUP_NAMES[Role(role)] in role_group_names(user)
+
+
+_GROUP_NAMES_ATTR = "_zaixian_group_names"
+
+
+def role_group_names(user: Any) -> frozenset[str]:
+    """The names of ``user``'s groups, read once per user object (a request's user): the
+    admin menu asks about roles for every item it draws."""
+    names = getattr(user, _GROUP_NAMES_ATTR, None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        setattr(user, _GROUP_NAMES_ATTR, names)
+    return names
+
+
+def forget_role_group_names(user: Any) -> None:
+    """Drop the names read by ``role_group_names`` (after the user's groups change)."""
+    if hasattr(user, _GROUP_NAMES_ATTR):
+        delattr(user, _GROUP_NAMES_ATTR)
 
 
 def users_with_role(role: Role, *, department: Department | None = None) -> QuerySet[User]:

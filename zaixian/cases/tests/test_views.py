@@ -345,3 +345,25 @@ def test_two_officers_acting_at_once_exactly_one_succeeds(live_server, permit_ty
     assert case.state in {"accepted", "not_accepted"}
     assert case.version == 1
     assert case.events.exclude(transition="created").count() == 1
+
+
+@pytest.mark.django_db
+def test_officer_assigns_case_to_colleague_on_the_desk(client, case, department, officer):
+    colleague = make_officer(department, first_name="四", last_name="李")
+    client.force_login(officer)
+
+    response = client.post(_desk(case), {"assign-assignee": colleague.pk})
+
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).assignee == colleague
+
+
+@pytest.mark.django_db
+def test_cannot_assign_to_officer_of_another_department(client, case, officer):
+    stranger = make_officer(DepartmentFactory())
+    client.force_login(officer)
+
+    response = client.post(_desk(case), {"assign-assignee": stranger.pk})
+
+    assert response.status_code == 400
+    assert Case.objects.get(pk=case.pk).assignee is None
