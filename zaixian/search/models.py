@@ -1,9 +1,10 @@
 """The search index: one row per published document, whatever module it comes from.
 
 The full-text part is not a Django model: on SQLite it is the FTS5 tables
-``zaixian_search_fts`` (title and body), ``zaixian_search_fts_title`` and the position-free
-``zaixian_search_fts_count`` (rowid = document id); on PostgreSQL it is the narrow table
-``zaixian_search_vector`` (document id, weighted vector, title vector, GIN indexes). Migrations
+``zaixian_search_fts`` (title and body), ``zaixian_search_fts_title``, ``zaixian_search_fts_lead``
+(title and lead, for ranking) and the position-free ``zaixian_search_fts_count`` (rowid =
+document id); on PostgreSQL it is the narrow table ``zaixian_search_vector`` (document id,
+weighted vector, title vector, title-and-lead vector, GIN indexes). Migrations
 create them for their vendor only; ``zaixian.search.backends`` alone writes them, and
 ``remove_orphans`` sweeps rows left behind by a flush.
 """
