@@ -4,7 +4,7 @@
 Both index the same token stream (``zaixian.core.text.index_text``: jieba words, then
 character bigrams) and take the same ``ParsedQuery``; only the SQL differs. A search reads the
 full-text index alone: the exact total (a count, no scoring), then the ranked page in tiers
-(see ``SearchBackend.rank`` and docs/adr/0003-search-ranking-on-title-and-lead.md). Documents
+(see ``SearchBackend.rank`` and docs/adr/0004-search-ranking-on-title-and-lead.md). Documents
 are read only for the page's ten rows, by the caller.
 """
 
@@ -195,7 +195,7 @@ class SearchBackend:
            well above the lead), among the newest ``RANK_WINDOW`` such documents;
         3. every other match, newest (highest id) first.
         The body beyond the lead is matched and counted but not scored: that scoring read
-        whole position lists of common words and cost several times the targets (ADR 0003).
+        whole position lists of common words and cost several times the targets (ADR 0004).
         Only the tiers needed to fill the page are read."""
         needed = offset + limit
         with connection.cursor() as cursor:

@@ -1,7 +1,7 @@
 """A small full-text index of each document's title and lead (the body's first sentences,
 ``backends.lead_text``) that relevance ranking reads instead of the whole body: an FTS5 table
 on SQLite, a ``lead_vector`` column stored inline (``STORAGE MAIN``, lz4) with its own GIN index
-on PostgreSQL. See docs/adr/0003-search-ranking-on-title-and-lead.md.
+on PostgreSQL. See docs/adr/0004-search-ranking-on-title-and-lead.md.
 
 Filled by segmenting the stored title and lead of every indexed document (about half a
 millisecond a document), so no ``rebuild_search_index`` run is needed after upgrading."""
