@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "zaixian.search",
     "zaixian.cases",
     "zaixian.services",
+    "zaixian.disclosure",
     "zaixian.portal",
     "zaixian.accounts",
     "zaixian.demo",

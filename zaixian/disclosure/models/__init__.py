@@ -1,0 +1,22 @@
+"""The models of open government information: reference data and the page types."""
+
+from zaixian.disclosure.models.pages import (
+    DisclosureAttachment,
+    DisclosureCataloguePage,
+    DisclosureGuidePage,
+    DisclosureIndexPage,
+    DisclosureItemPage,
+    PolicyInterpretationLink,
+)
+from zaixian.disclosure.models.reference import DisclosureCategory, IndexNumberSequence
+
+__all__ = [
+    "DisclosureAttachment",
+    "DisclosureCataloguePage",
+    "DisclosureCategory",
+    "DisclosureGuidePage",
+    "DisclosureIndexPage",
+    "DisclosureItemPage",
+    "IndexNumberSequence",
+    "PolicyInterpretationLink",
+]

@@ -1,0 +1,69 @@
+"""Fixtures of the disclosure tests: the portal's default site with ``/zwgk/``, two
+organisations with their catalogues, and an editor and a reviewer of each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from wagtail.models import Site
+
+from zaixian.core import actions as core_actions
+from zaixian.core.models import Department, User
+from zaixian.disclosure import actions
+from zaixian.disclosure.models import DisclosureCataloguePage, DisclosureIndexPage
+from zaixian.portal import actions as portal_actions
+
+
+@dataclass
+class Organisation:
+    department: Department
+    catalogue: DisclosureCataloguePage
+    groups: actions.CatalogueGroups
+    editor: User
+    reviewer: User
+
+
+@pytest.fixture
+def site(db: None) -> Site:
+    Site.objects.all().delete()
+    return portal_actions.create_site(
+        hostname="localhost", port=80, site_name="晋城在线", root_title="晋城在线", is_default=True
+    )
+
+
+@pytest.fixture
+def disclosure_root(site: Site) -> DisclosureIndexPage:
+    return actions.ensure_disclosure_root(site=site)
+
+
+@pytest.fixture
+def city(db: None) -> Department:
+    return core_actions.create_department(
+        parent=None, name="晋城市人民政府", code="JC", kind=Department.Kind.GOVERNMENT
+    )
+
+
+def _organisation(
+    *, root: DisclosureIndexPage, parent: Department, name: str, code: str
+) -> Organisation:
+    department = core_actions.create_department(
+        parent=parent, name=name, code=code, kind=Department.Kind.BUREAU
+    )
+    catalogue = actions.create_disclosure_catalogue(root=root, department=department)
+    groups = actions.setup_catalogue_permissions(catalogue=catalogue)
+    editor = User.objects.create_user(username=f"{code.lower()}-editor", department=department)
+    editor.groups.set([groups.editors])
+    reviewer = User.objects.create_user(username=f"{code.lower()}-reviewer", department=department)
+    reviewer.groups.set([groups.reviewers])
+    return Organisation(department, catalogue, groups, editor, reviewer)
+
+
+@pytest.fixture
+def education(disclosure_root: DisclosureIndexPage, city: Department) -> Organisation:
+    return _organisation(root=disclosure_root, parent=city, name="晋城市教育局", code="JCJYJ")
+
+
+@pytest.fixture
+def finance(disclosure_root: DisclosureIndexPage, city: Department) -> Organisation:
+    return _organisation(root=disclosure_root, parent=city, name="晋城市财政局", code="JCCZJ")
