@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from zaixian.accounts.models import PublicProfile
 from zaixian.accounts.rules import login_identifier_kind
+from zaixian.cases.queries import cases_for_applicant
 from zaixian.core.models import Notification
 
 
@@ -78,8 +78,4 @@ def unread_notification_count(user: Any) -> int:
 
 def cases_for_user(user: Any, *, limit: int) -> list[Any]:
     """The newest ``limit`` cases ``user`` applied for (the case engine's own query)."""
-    if not apps.is_installed("zaixian.cases"):  # the case engine is optional for accounts
-        return []
-    from zaixian.cases.queries import cases_for_applicant
-
     return list(cases_for_applicant(user=user)[:limit])

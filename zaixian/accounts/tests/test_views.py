@@ -3,7 +3,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from zaixian.accounts.models import PublicProfile
 from zaixian.accounts.tests.factories import PublicUserFactory, credit_code, resident_id
+from zaixian.cases.tests.factories import CaseFactory
 from zaixian.core.models import Notification
 from zaixian.core.notifications import SMSBackend, notify
 
@@ -407,8 +407,7 @@ def test_my_account_query_count_is_pinned(client, django_assert_num_queries):
     client.get(reverse("accounts:home"))
 
     # session, user, profile, unread count, recent messages, (my cases), and the layout's
-    cases = 1 if apps.is_installed("zaixian.cases") else 0
-    with django_assert_num_queries(5 + cases + LAYOUT_QUERIES):
+    with django_assert_num_queries(6 + LAYOUT_QUERIES):
         response = client.get(reverse("accounts:home"))
 
     assert response.status_code == 200
@@ -532,3 +531,33 @@ def test_failing_sms_gateway_gives_a_message_not_an_error(client, settings, sms_
     assert response.status_code == 302
     assert "短信发送失败" in page.content.decode()
     assert sms_outbox == []
+
+
+def test_my_cases_lists_only_my_own_cases(client):
+    user, other = PublicUserFactory(), PublicUserFactory()
+    mine = CaseFactory(applicant=user, title="营业执照设立登记")
+    theirs = CaseFactory(applicant=other, title="别人的建设工程规划许可")
+    client.force_login(user)
+
+    page = client.get(reverse("accounts:home")).content.decode()
+
+    assert mine.tracking_number in page
+    assert "营业执照设立登记" in page
+    assert mine.get_absolute_url() in page
+    assert theirs.tracking_number not in page
+    assert "别人的建设工程规划许可" not in page
+
+
+def test_my_cases_query_count_does_not_grow_with_cases(client, django_assert_max_num_queries):
+    user = PublicUserFactory()
+    CaseFactory(applicant=user)
+    client.force_login(user)
+    client.get(reverse("accounts:home"))
+    with django_assert_max_num_queries(50) as one_case:
+        client.get(reverse("accounts:home"))
+    CaseFactory.create_batch(5, applicant=user)
+
+    with django_assert_max_num_queries(50) as six_cases:
+        client.get(reverse("accounts:home"))
+
+    assert len(six_cases.captured_queries) == len(one_case.captured_queries)
