@@ -294,3 +294,33 @@ def test_mark_all_read_touches_only_the_users_unread_messages():
 
     assert count == 3
     assert Notification.objects.filter(recipient=other, read_at__isnull=True).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_registrations_with_one_resident_id_give_one_account():
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def attempt(n):
+        try:
+            barrier.wait(timeout=10)
+            register_citizen(mobile_phone=f"1380013800{n}", email="", username=f"racer{n}")
+            outcomes.append("created")
+        except actions.AccountExistsError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["created", "refused"]
+    assert PublicProfile.objects.filter(resident_id=resident_id(7)).count() == 1
