@@ -15,6 +15,7 @@ urlpatterns = [
     path("search/", include("zaixian.search.urls")),
     path("cases/", include("zaixian.cases.urls")),
     path("accounts/", include("zaixian.accounts.urls")),
+    path("bsfw/", include("zaixian.services.urls")),
     path("", include("zaixian.portal.urls")),
 ]
 

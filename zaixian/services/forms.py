@@ -60,7 +60,7 @@ class MaterialsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for name, upload in cleaned.items():
+        for name, upload in list(cleaned.items()):
             if upload:
                 try:
                     uploads.check_upload(
@@ -100,45 +100,63 @@ class StartApplicationForm(forms.Form):
 
 
 class CatalogueFilterForm(forms.Form):
+    """Search and browse the catalogue. The department, life event and topic lists are read
+    once (``departments``, ``life_events``, ``topics``) for both the selects and the side
+    navigation; a value that is not in them is ignored like an empty one."""
+
     q = forms.CharField(label=_("Search services"), required=False, max_length=50)
-    department = forms.ModelChoiceField(
-        label=_("Department"), required=False, queryset=None, empty_label=_("All departments")
-    )
+    department = forms.ChoiceField(label=_("Department"), required=False)
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *ServiceItem.Kind.choices]
     )
     audience = forms.ChoiceField(
         label=_("For"), required=False, choices=[("", _("Everyone")), *Audience.choices]
     )
-    life_event = forms.ModelChoiceField(
-        label=_("Life event"),
-        required=False,
-        queryset=LifeEvent.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All life events"),
-    )
-    topic = forms.ModelChoiceField(
-        label=_("Topic"),
-        required=False,
-        queryset=ServiceTopic.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All topics"),
-    )
+    life_event = forms.ChoiceField(label=_("Life event"), required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = queries.catalogue_departments()  # type: ignore[attr-defined]  # ModelChoiceField
+        self.departments = list(queries.catalogue_departments())
+        self.life_events: list[LifeEvent] = list(LifeEvent.objects.all())
+        self.topics: list[ServiceTopic] = list(ServiceTopic.objects.all())
+        self.fields["department"].choices = [  # type: ignore[attr-defined]  # ChoiceField
+            ("", _("All departments")),
+            *((str(d.pk), d.name) for d in self.departments),
+        ]
+        self.fields["life_event"].choices = [  # type: ignore[attr-defined]  # ChoiceField
+            ("", _("All life events")),
+            *((e.slug, e.name) for e in self.life_events),
+        ]
+        self.fields["topic"].choices = [  # type: ignore[attr-defined]  # ChoiceField
+            ("", _("All topics")),
+            *((t.slug, t.name) for t in self.topics),
+        ]
 
     def filters(self) -> dict[str, Any]:
-        data = self.cleaned_data if self.is_valid() else {}
+        if not self.is_bound:
+            data: dict[str, Any] = {}
+        elif self.is_valid():
+            data = self.cleaned_data
+        else:  # keep the valid filters, drop the others
+            data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        departments = {str(d.pk): d for d in self.departments}
+        events = {e.slug: e for e in self.life_events}
+        topics = {t.slug: t for t in self.topics}
         return {
-            "department": data.get("department"),
+            "department": departments.get(data.get("department") or ""),
             "kind": data.get("kind") or None,
             "audience": data.get("audience") or None,
-            "life_event": data.get("life_event"),
-            "topic": data.get("topic"),
+            "life_event": events.get(data.get("life_event") or ""),
+            "topic": topics.get(data.get("topic") or ""),
             "search": data.get("q", ""),
         }
+
+    def life_events_by_audience(self) -> dict[str, list[LifeEvent]]:
+        grouped: dict[str, list[LifeEvent]] = {Audience.CITIZEN: [], Audience.BUSINESS: []}
+        for event in self.life_events:
+            grouped.setdefault(event.audience, []).append(event)
+        return grouped
 
 
 class TrackingForm(forms.Form):

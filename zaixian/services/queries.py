@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from zaixian.cases.models import Case
+from zaixian.cases.models import Case, CaseEvent
 from zaixian.core.models import Department
 from zaixian.core.queries import departments_visible_to, user_has_role
 from zaixian.core.roles import Role
@@ -76,17 +76,6 @@ def catalogue_departments() -> QuerySet[Department]:
     )
 
 
-def catalogue_life_events() -> dict[str, list[LifeEvent]]:
-    events: dict[str, list[LifeEvent]] = {Audience.CITIZEN: [], Audience.BUSINESS: []}
-    for event in LifeEvent.objects.all():
-        events.setdefault(event.audience, []).append(event)
-    return events
-
-
-def catalogue_topics() -> QuerySet[ServiceTopic]:
-    return ServiceTopic.objects.all()
-
-
 # --- Applications --------------------------------------------------------------------------
 
 
@@ -104,6 +93,22 @@ def applications_of(*, user: Any) -> QuerySet[Application]:
 def application_for(*, user: Any, pk: int) -> Application | None:
     """One application of the signed-in applicant; None for anyone else's."""
     return applications_of(user=user).filter(pk=pk).first()
+
+
+def open_draft(*, user: Any, item: ServiceItem) -> Application | None:
+    """The applicant's newest unsubmitted draft for ``item``, to continue instead of starting
+    another."""
+    return applications_of(user=user).filter(item=item, case__isnull=True).order_by("-pk").first()
+
+
+def correction_request_note(*, case: Case) -> str:
+    """What the office asked to be corrected: the note of the latest request."""
+    event = (
+        CaseEvent.objects.filter(case=case, transition="request_correction", is_public=True)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return event.note if event is not None else ""
 
 
 def application_of_case(*, case: Case) -> Application | None:

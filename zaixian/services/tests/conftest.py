@@ -5,15 +5,18 @@ from zaixian.cases.tests.factories import make_officer
 from zaixian.core.tests.factories import DepartmentFactory
 from zaixian.services.tests.factories import ApplicationFactory, ServiceItemFactory
 
+# Departments are a tree ordered by code (treebeard renumbers the paths of siblings created out
+# of order, leaving instances in memory stale): these codes sort before the factory's "D…".
+
 
 @pytest.fixture
 def department():
-    return DepartmentFactory(name="晋城市市场监督管理局", short_name="晋市监", code="SCJG")
+    return DepartmentFactory(name="晋城市市场监督管理局", short_name="晋市监", code="A1SCJG")
 
 
 @pytest.fixture
 def other_department():
-    return DepartmentFactory(name="晋城市交通运输局", short_name="晋市交", code="JTYS")
+    return DepartmentFactory(name="晋城市交通运输局", short_name="晋市交", code="A2JTYS")
 
 
 @pytest.fixture
