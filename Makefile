@@ -28,7 +28,9 @@ install-dev: $(PY)
 system-deps:
 	@bash scripts/system-deps.sh
 
+# Pango and a CJK font for the PDF decision documents (installed when root, else a note).
 run: install
+	@bash scripts/system-deps.sh runtime
 	$(VENV)/bin/zaixian demo
 
 test: install-dev system-deps

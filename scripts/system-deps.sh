@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# Install the Debian packages the test suite uses, when they are missing and we are root.
+# Install the Debian packages the platform and its tests use, when they are missing and we are
+# root. `system-deps.sh runtime` checks only what the running site needs (`make run`): Pango
+# and a CJK font, with which WeasyPrint renders the Chinese decision documents as PDF. Without
+# argument (`make test`) also Chromium for browser tests and gettext for translations.
 set -u
 needed=()
-command -v chromium >/dev/null 2>&1 || needed+=(chromium)
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1" || compgen -G "/usr/lib/*/$1*" >/dev/null; }
+have_lib libpangoft2-1.0.so.0 || needed+=(libpango-1.0-0 libpangoft2-1.0-0)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || needed+=(fonts-noto-cjk)
-command -v msgfmt >/dev/null 2>&1 || needed+=(gettext)
+if [ "${1:-}" != "runtime" ]; then
+  command -v chromium >/dev/null 2>&1 || needed+=(chromium)
+  command -v msgfmt >/dev/null 2>&1 || needed+=(gettext)
+fi
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "NOTE: missing system packages: ${needed[*]} (run as root on Debian to install them);"
-  echo "      the tests that need them will be skipped."
+  echo "      the tests that need them will be skipped, and decision documents (PDF) cannot be"
+  echo "      produced without Pango: approving or denying an application then says so."
   exit 0
 fi
 echo "Installing system packages: ${needed[*]}"

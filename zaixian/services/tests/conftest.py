@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from zaixian.accounts.tests.factories import PublicUserFactory
@@ -48,3 +50,15 @@ def other_officer(other_department):
 def submitted(item, citizen):
     """A submitted application of ``citizen`` for ``item``."""
     return ApplicationFactory(item=item, applicant=citizen, submitted=True)
+
+
+@pytest.fixture(scope="session")
+def pdf_rendering():
+    """Decision documents need WeasyPrint's Pango (scripts/system-deps.sh installs it)."""
+    try:
+        import weasyprint  # noqa: F401 — loading it loads Pango
+    except OSError as error:
+        reason = f"WeasyPrint cannot load Pango: {error}"
+        if os.environ.get("CI") == "true":  # as the root conftest's missing_service: fail on CI
+            pytest.fail(f"{reason} (required on CI)")
+        pytest.skip(reason)

@@ -230,6 +230,7 @@ def test_submit_normalises_id_number(item, citizen):
 # --- the flow: submit → accept → correction → correct → approve → close → rate ---------------
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_full_flow_with_correction_decision_pdf_and_rating(item, citizen, officer):
     application = ApplicationFactory(item=item, applicant=citizen, submitted=True)
     case = application.case
@@ -270,6 +271,7 @@ def test_full_flow_with_correction_decision_pdf_and_rating(item, citizen, office
     assert application.form_data["address"] == "晋城市城区泽州路1号"
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_denial_attaches_refusal_decision_with_reason(submitted, officer):
     case = submitted.case
     case_actions.transition_case(case=case, transition="accept", actor=officer)
@@ -286,6 +288,7 @@ def test_denial_attaches_refusal_decision_with_reason(submitted, officer):
     assert "行政复议" in text
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_decision_numbers_count_up_per_department_and_year(item, officer, citizen):
     numbers = []
     for _n in range(2):
@@ -341,6 +344,7 @@ def _closed_case(application, officer):
     return case
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_bad_rating_opens_follow_up_case_with_deadline(submitted, citizen, officer):
     case = _closed_case(submitted, officer)
 
@@ -356,6 +360,7 @@ def test_bad_rating_opens_follow_up_case_with_deadline(submitted, citizen, offic
     assert "态度差" in follow_up.events.get().note
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 @pytest.mark.parametrize(("grade", "opens_follow_up"), [(5, False), (3, False), (2, True)])
 def test_only_bottom_two_grades_open_follow_up(submitted, citizen, officer, grade, opens_follow_up):
     case = _closed_case(submitted, officer)
@@ -370,6 +375,7 @@ def test_rating_refused_before_closing(submitted, citizen):
         actions.rate_service(case=submitted.case, actor=citizen, grade=5)
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_rating_refused_twice(submitted, citizen, officer):
     case = _closed_case(submitted, officer)
     actions.rate_service(case=case, actor=citizen, grade=4)
@@ -381,6 +387,7 @@ def test_rating_refused_twice(submitted, citizen, officer):
     assert not Case.objects.filter(case_type="services.rating_follow_up").exists()
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_rating_refused_for_someone_else(submitted, other_citizen, officer):
     case = _closed_case(submitted, officer)
 
@@ -388,6 +395,7 @@ def test_rating_refused_for_someone_else(submitted, other_citizen, officer):
         actions.rate_service(case=case, actor=other_citizen, grade=1)
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_rating_refused_for_grade_out_of_range(submitted, citizen, officer):
     case = _closed_case(submitted, officer)
 

@@ -57,6 +57,7 @@ def test_public_user_edits_no_item(item, citizen):
     assert not queries.may_add_items(user=citizen)
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_rating_statistics_per_department_and_item(item, citizen, officer):
     for grade in (5, 2, 2):
         application = ApplicationFactory(item=item, applicant=citizen, submitted=True)

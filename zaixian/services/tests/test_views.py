@@ -3,7 +3,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from zaixian.cases import actions as case_actions
-from zaixian.cases.rules import tracking_check_char
+from zaixian.cases import queries as case_queries
 from zaixian.services import actions
 from zaixian.services.models import Application, ServiceRating
 from zaixian.services.tests.factories import (
@@ -339,8 +339,12 @@ def test_tracking_guesses_get_the_same_not_found(client, submitted, mistake):
     elif mistake == "typo":
         number = number[:-3] + ("1" if number[-3] != "1" else "2") + number[-2:]
     else:
-        body = number[:-7] + "000000"
-        number = body + tracking_check_char(body)
+        body = number[:-7] + "000000"  # well formed, with its right check character
+        number = next(
+            body + char
+            for char in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            if case_queries.is_valid_tracking_number(body + char)
+        )
 
     response = client.post(
         reverse("services:track"), {"tracking_number": number, "phone_last4": last4}
@@ -367,6 +371,7 @@ def _close(application, officer):
         case_actions.transition_case(case=application.case, transition=name, actor=officer)
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_rating_after_closing(client, submitted, citizen, officer):
     _close(submitted, officer)
     client.force_login(citizen)
@@ -390,6 +395,7 @@ def test_rating_before_closing_refused(client, submitted, citizen):
     assert not ServiceRating.objects.exists()
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_rating_with_invalid_grade_refused(client, submitted, citizen, officer):
     _close(submitted, officer)
     client.force_login(citizen)
@@ -400,6 +406,7 @@ def test_rating_with_invalid_grade_refused(client, submitted, citizen, officer):
     assert not ServiceRating.objects.exists()
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_rating_statistics_are_computed(client, item, citizen, officer, django_assert_num_queries):
     for grade in (5, 4, 1):
         application = ApplicationFactory(item=item, applicant=citizen, submitted=True)
@@ -501,6 +508,7 @@ def test_desk_refuses_transition_not_offered(client, submitted, officer):
     assert case.state == "submitted"
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_desk_approval_attaches_decision(client, submitted, officer):
     client.force_login(officer)
     case = submitted.case
