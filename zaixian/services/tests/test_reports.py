@@ -1,0 +1,404 @@
+"""Statistics of the service hall: every figure from real cases moved by the engine, scoped to
+the departments the user sees."""
+
+from datetime import date, datetime
+
+import pytest
+from django.utils import timezone
+
+from zaixian.cases import actions as case_actions
+from zaixian.cases.tests.factories import make_officer
+from zaixian.core.tests.factories import DepartmentFactory, UserFactory
+from zaixian.core.workdays import is_working_day, working_days_between
+from zaixian.services import reports
+from zaixian.services.models import Application, ServiceItem, ServiceRating
+from zaixian.services.tests.factories import ServiceItemFactory
+
+pytestmark = pytest.mark.django_db
+
+YEAR_2025 = reports.StatisticsFilters(period=reports.StatisticsPeriod.year(2025))
+
+
+def _at(day):
+    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=timezone.get_current_timezone())
+
+
+def make_case(
+    item,
+    applicant,
+    officer,
+    *,
+    submitted,
+    accepted=None,
+    stopped=None,
+    decided=None,
+    decision="approve",
+):
+    """An application case moved through the engine on the given days: ``stopped`` is a
+    (request correction, corrected) pair of days."""
+    case = case_actions.create_case(
+        case_type="services.application",
+        department=item.department,
+        title=item.name,
+        applicant=applicant,
+        applicant_name="王小明",
+        applicant_phone="13912345678",
+        statutory_days=item.statutory_days,
+        promised_days=item.promised_days,
+        submitted_at=_at(submitted),
+    )
+    Application.objects.create(
+        item=item, applicant=applicant, case=case, submitted_at=case.submitted_at
+    )
+    if accepted:
+        case_actions.transition_case(case=case, transition="accept", actor=officer, today=accepted)
+    if stopped:
+        case_actions.transition_case(
+            case=case,
+            transition="request_correction",
+            actor=officer,
+            note="请补正营业执照",
+            today=stopped[0],
+        )
+        case_actions.transition_case(
+            case=case, transition="correct", actor=applicant, today=stopped[1]
+        )
+    if decided:
+        case_actions.transition_case(
+            case=case, transition=decision, actor=officer, note="不符合条件", today=decided
+        )
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
+def city():
+    return DepartmentFactory(name="晋城市人民政府", code="JCS", kind="government")
+
+
+@pytest.fixture
+def bureau(city):
+    return DepartmentFactory(parent=city, name="晋城市市场监督管理局", code="SCJG")
+
+
+@pytest.fixture
+def transport(city, bureau):
+    # Departments are kept in code order: a code after SCJG leaves the bureau's path alone.
+    return DepartmentFactory(parent=city, name="晋城市交通运输局", code="YSJT")
+
+
+@pytest.fixture
+def licence(bureau):
+    return ServiceItemFactory(department=bureau, code="SCJG-001", name="食品经营许可")
+
+
+@pytest.fixture
+def permit(transport):
+    return ServiceItemFactory(department=transport, code="YSJT-001", name="道路运输经营许可")
+
+
+@pytest.fixture
+def payment(bureau):
+    return ServiceItemFactory(
+        department=bureau,
+        code="SCJG-002",
+        name="小微企业补贴",
+        kind=ServiceItem.Kind.PAYMENT,
+        statutory_days=20,
+        promised_days=5,
+    )
+
+
+@pytest.fixture
+def bureau_officer(bureau):
+    return make_officer(bureau)
+
+
+@pytest.fixture
+def transport_officer(transport):
+    return make_officer(transport)
+
+
+@pytest.fixture
+def city_leader(city):
+    return make_officer(city, roles=("leader",))
+
+
+@pytest.fixture
+def applicant():
+    return UserFactory()
+
+
+@pytest.fixture
+def hall(licence, permit, payment, bureau_officer, transport_officer, applicant):
+    """A small year: two licences decided in March (one after a correction), a payment
+    decided late in April, one refusal, one case still under examination, one of December
+    2024 decided in January 2025, and a transport permit submitted in 2024 only."""
+    cases = {
+        "corrected": make_case(
+            licence,
+            applicant,
+            bureau_officer,
+            submitted=date(2025, 3, 3),
+            accepted=date(2025, 3, 4),
+            stopped=(date(2025, 3, 6), date(2025, 3, 12)),
+            decided=date(2025, 3, 20),
+        ),
+        "quick": make_case(
+            licence,
+            applicant,
+            bureau_officer,
+            submitted=date(2025, 3, 10),
+            accepted=date(2025, 3, 10),
+            decided=date(2025, 3, 14),
+            decision="deny",
+        ),
+        "late": make_case(
+            payment,
+            applicant,
+            bureau_officer,
+            submitted=date(2025, 4, 1),
+            accepted=date(2025, 4, 1),
+            decided=date(2025, 4, 30),
+        ),
+        "open": make_case(
+            licence,
+            applicant,
+            bureau_officer,
+            submitted=date(2025, 5, 6),
+            accepted=date(2025, 5, 7),
+        ),
+        "carried": make_case(
+            permit,
+            applicant,
+            transport_officer,
+            submitted=date(2024, 12, 20),
+            accepted=date(2024, 12, 23),
+            decided=date(2025, 1, 8),
+        ),
+        "old": make_case(permit, applicant, transport_officer, submitted=date(2024, 11, 4)),
+    }
+    refused = make_case(licence, applicant, bureau_officer, submitted=date(2025, 5, 8))
+    case_actions.transition_case(
+        case=refused, transition="refuse", actor=bureau_officer, note="不属于本部门职责"
+    )
+    cases["refused"] = refused
+    return cases
+
+
+def _days(case):
+    return working_days_between(case.clock_started_on, case.finished_on) - case.suspended_days
+
+
+def test_totals_count_each_figure_by_its_own_event(hall, city_leader):
+    stats = reports.service_statistics(user=city_leader, filters=YEAR_2025)
+
+    total = stats.total
+    assert total.received == 5  # corrected, quick, late, open, refused
+    assert total.accepted == 4  # corrected, quick, late, open
+    assert total.concluded == 4  # corrected, quick, late, carried (decided 2025-01-08)
+    assert total.on_time == sum(
+        1 for key in ("corrected", "quick", "late", "carried") if hall[key].is_on_time
+    )
+    assert hall["late"].is_on_time is False
+
+
+def test_average_working_days_follow_the_engine_clock(hall, city_leader):
+    stats = reports.service_statistics(user=city_leader, filters=YEAR_2025)
+
+    decided = [hall[key] for key in ("corrected", "quick", "late", "carried")]
+    expected = sum(_days(case) for case in decided) / len(decided)
+    assert stats.total.average_working_days == round(expected, 1)
+    assert hall["corrected"].suspended_days > 0
+
+
+def test_months_are_zero_filled_and_dated_by_event(hall, city_leader):
+    stats = reports.service_statistics(user=city_leader, filters=YEAR_2025)
+
+    months = {row.key: row.figures for row in stats.months}
+    assert len(months) == 12
+    assert months[date(2025, 1, 1)].concluded == 1
+    assert months[date(2025, 1, 1)].received == 0
+    assert months[date(2025, 3, 1)].received == 2
+    assert months[date(2025, 3, 1)].concluded == 2
+    assert months[date(2025, 4, 1)].on_time == 0
+    assert months[date(2025, 5, 1)].received == 2
+    assert months[date(2025, 12, 1)].received == 0
+
+
+def test_departments_and_items_are_rolled_up(hall, city_leader, licence, payment, permit):
+    stats = reports.service_statistics(user=city_leader, filters=YEAR_2025)
+
+    departments = {row.code: row.figures for row in stats.departments}
+    assert departments["SCJG"].received == 5
+    assert departments["YSJT"].received == 0
+    assert departments["YSJT"].concluded == 1
+    items = {row.key: row for row in stats.items}
+    assert items[licence.pk].figures.concluded == 2
+    assert items[licence.pk].department == "晋城市市场监督管理局"
+    assert items[payment.pk].figures.average_working_days == _days(hall["late"])
+    assert items[permit.pk].figures.accepted == 0
+
+
+def test_licences_completed_counts_decided_licence_cases_only(hall, city_leader):
+    stats = reports.service_statistics(user=city_leader, filters=YEAR_2025)
+
+    # corrected, quick (a denial is a decision too) and the carried-over permit; not the
+    # payment item, not the refusal, not the case still under examination
+    assert stats.licences_completed == 3
+    assert reports.licences_completed(year=2025) == 3
+    assert reports.licences_completed(year=2024) == 0
+
+
+def test_month_range_narrows_every_figure(hall, city_leader):
+    period = reports.StatisticsPeriod.months_of(date(2025, 3, 1), date(2025, 4, 1))
+
+    stats = reports.service_statistics(
+        user=city_leader, filters=reports.StatisticsFilters(period=period)
+    )
+
+    assert [row.label for row in stats.months] == ["2025-03", "2025-04"]
+    assert stats.total.received == 3
+    assert stats.total.concluded == 3
+
+
+def test_department_and_item_filters(hall, city_leader, transport, licence):
+    by_department = reports.service_statistics(
+        user=city_leader,
+        filters=reports.StatisticsFilters(period=YEAR_2025.period, department_id=transport.pk),
+    )
+    by_item = reports.service_statistics(
+        user=city_leader,
+        filters=reports.StatisticsFilters(period=YEAR_2025.period, item_id=licence.pk),
+    )
+
+    assert by_department.total.concluded == 1
+    assert [row.code for row in by_department.departments] == ["YSJT"]
+    assert by_item.total.received == 4
+    assert [row.key for row in by_item.items] == [licence.pk]
+
+
+def test_officer_sees_only_their_department(hall, transport_officer):
+    stats = reports.service_statistics(user=transport_officer, filters=YEAR_2025)
+
+    assert [row.code for row in stats.departments] == ["YSJT"]
+    assert stats.total.received == 0
+    assert stats.total.concluded == 1
+
+
+def test_filter_on_a_department_out_of_view_gives_nothing(hall, transport_officer, bureau):
+    stats = reports.service_statistics(
+        user=transport_officer,
+        filters=reports.StatisticsFilters(period=YEAR_2025.period, department_id=bureau.pk),
+    )
+
+    assert stats.total == reports.Figures()
+    assert stats.departments == []
+
+
+@pytest.mark.parametrize("roles", [(), ("editor",)])
+def test_users_without_a_statistics_role_see_nothing(hall, bureau, roles):
+    user = make_officer(bureau, roles=roles)
+
+    assert not reports.may_view_statistics(user)
+    assert reports.service_statistics(user=user, filters=YEAR_2025).total == reports.Figures()
+
+
+def test_case_accepted_long_before_the_period_counts_its_days(
+    licence, applicant, bureau_officer, city_leader
+):
+    case = make_case(
+        licence,
+        applicant,
+        bureau_officer,
+        submitted=date(2023, 6, 1),
+        accepted=date(2023, 6, 1),
+        stopped=(date(2023, 6, 5), date(2023, 6, 9)),
+        decided=date(2025, 2, 10),
+    )
+
+    stats = reports.service_statistics(user=city_leader, filters=YEAR_2025)
+
+    assert stats.total.concluded == 1
+    assert stats.total.average_working_days == _days(case)
+    assert _days(case) > 300
+
+
+def test_ratings_are_summarised_per_department_and_item(hall, city_leader, licence):
+    for key, grade in (("corrected", 5), ("quick", 1)):
+        ServiceRating.objects.create(
+            case=hall[key],
+            item=licence,
+            department=licence.department,
+            grade=grade,
+            created_at=_at(date(2025, 3, 25)),
+        )
+
+    stats = reports.service_statistics(user=city_leader, filters=YEAR_2025)
+
+    (department_row,) = stats.ratings_by_department
+    assert (department_row.count, department_row.average, department_row.bad) == (2, 3.0, 1)
+    assert department_row.bad_rate == 50.0
+    assert [row.key for row in stats.ratings_by_item] == [licence.pk]
+
+
+def _warm_calendar():
+    """Read the calendar years the statistics look back into, so the counts below are the
+    statistics' own queries."""
+    for year in (2023, 2024, 2025):
+        is_working_day(date(year, 1, 1))
+
+
+def test_statistics_take_a_fixed_number_of_queries(hall, city_leader, django_assert_num_queries):
+    _warm_calendar()
+
+    # roles, departments, received, accepted, concluded, long-running, ratings, items
+    with django_assert_num_queries(8):
+        reports.service_statistics(user=city_leader, filters=YEAR_2025)
+
+
+def test_cached_months_are_not_read_again(hall, city_leader, django_assert_num_queries):
+    reports.service_statistics(user=city_leader, filters=YEAR_2025)
+
+    # departments, items (the user's roles are known by now): the months come from the cache
+    with django_assert_num_queries(2):
+        again = reports.service_statistics(user=city_leader, filters=YEAR_2025)
+
+    assert again.total.received == 5
+
+
+def test_current_month_is_recomputed_after_invalidation(
+    licence, applicant, bureau_officer, city_leader
+):
+    today = timezone.localdate()
+    this_month = reports.StatisticsFilters(period=reports.StatisticsPeriod.months_of(today, today))
+    before = reports.service_statistics(user=city_leader, filters=this_month)
+    make_case(licence, applicant, bureau_officer, submitted=today)
+
+    cached = reports.service_statistics(user=city_leader, filters=this_month)
+    reports.invalidate_statistics_cache()
+    fresh = reports.service_statistics(user=city_leader, filters=this_month)
+
+    assert before.total.received == cached.total.received == 0
+    assert fresh.total.received == 1
+
+
+def test_two_runs_of_missing_months_are_computed_separately(
+    hall, city_leader, django_assert_num_queries
+):
+    march = reports.StatisticsFilters(
+        period=reports.StatisticsPeriod.months_of(date(2025, 3, 1), date(2025, 3, 1))
+    )
+    reports.service_statistics(user=city_leader, filters=march)
+    _warm_calendar()
+
+    # departments, 2 runs (Jan–Feb, Apr–Dec) × 5 figure queries, items
+    with django_assert_num_queries(12):
+        stats = reports.service_statistics(user=city_leader, filters=YEAR_2025)
+
+    assert stats.total.received == 5
+
+
+def test_period_rejects_a_backwards_range():
+    with pytest.raises(ValueError, match="cannot end before"):
+        reports.StatisticsPeriod(date(2025, 5, 1), date(2025, 4, 1))
