@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
+from zaixian.accounts.models import PublicProfile
 from zaixian.demo.seed import ACCOUNTS, DEMO_PASSWORD, DEMO_PORT, PORTAL_HOSTNAME, ROLE_LABELS
+from zaixian.demo.service_seed import ITEMS, OFFICERS, PUBLIC_ACCOUNTS
 from zaixian.portal.models import ChannelPage
+from zaixian.services.models import ServiceItem
 
 
 @dataclass(frozen=True)
@@ -26,14 +29,20 @@ def is_demo_loaded() -> bool:
     return Site.objects.filter(hostname=PORTAL_HOSTNAME, port=DEMO_PORT).exists()
 
 
+def is_service_hall_loaded() -> bool:
+    """The marker of the demo's service hall: its first item exists (it is loaded in one
+    transaction, like the city)."""
+    return ServiceItem.objects.filter(code=ITEMS[0].code).exists()
+
+
 def demo_account_rows() -> list[DemoAccountRow]:
-    """One row per demo account, in the order a newcomer should read them."""
+    """One row per staff demo account (log in at /admin/), in the order a newcomer should
+    read them: the city's roles, then the case officers of the service hall."""
+    usernames = [spec.username for spec in ACCOUNTS] + [spec.username for spec in OFFICERS]
     existing = set(
-        get_user_model()
-        .objects.filter(username__in=[spec.username for spec in ACCOUNTS])
-        .values_list("username", flat=True)
+        get_user_model().objects.filter(username__in=usernames).values_list("username", flat=True)
     )
-    return [
+    rows = [
         DemoAccountRow(
             role=str(ROLE_LABELS[spec.role]) if spec.role else "",
             username=spec.username,
@@ -42,6 +51,48 @@ def demo_account_rows() -> list[DemoAccountRow]:
             exists=spec.username in existing,
         )
         for spec in ACCOUNTS
+    ]
+    rows += [
+        DemoAccountRow(
+            role=str(ROLE_LABELS["CASE_OFFICER"]),
+            username=spec.username,
+            password=DEMO_PASSWORD,
+            can_do=str(spec.can_do),
+            exists=spec.username in existing,
+        )
+        for spec in OFFICERS
+    ]
+    return rows
+
+
+@dataclass(frozen=True)
+class PublicAccountRow:
+    kind: str
+    username: str
+    mobile_phone: str
+    password: str
+    name: str
+
+
+def demo_public_account_rows() -> list[PublicAccountRow]:
+    """The verified citizen's and business's demo accounts (log in at /accounts/login/ with
+    the username or the mobile number)."""
+    profiles = {
+        profile.user.username: profile
+        for profile in PublicProfile.objects.select_related("user").filter(
+            user__username__in=[spec.username for spec in PUBLIC_ACCOUNTS]
+        )
+    }
+    return [
+        PublicAccountRow(
+            kind=str(profile.get_kind_display()),
+            username=spec.username,
+            mobile_phone=profile.mobile_phone,
+            password=DEMO_PASSWORD,
+            name=profile.display_name,
+        )
+        for spec in PUBLIC_ACCOUNTS
+        if (profile := profiles.get(spec.username)) is not None
     ]
 
 

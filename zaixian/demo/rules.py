@@ -10,8 +10,14 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from html import escape
+from typing import Any
+
+from zaixian.cases import rules as case_rules
+from zaixian.core import rules as core_rules
+from zaixian.demo.service_seed import DISTRICT_DIVISIONS
+from zaixian.services import rules as service_rules
 
 # Two years of history: the demo city looks lived-in, and date filters have something to do.
 HISTORY_DAYS = 730
@@ -749,3 +755,768 @@ def split_by_share(*, total: int, shares: list[int]) -> list[int]:
     for index in remainders[: total - sum(counts)]:
         counts[index] += 1
     return counts
+
+
+# --- The service hall: identity numbers, template files, historic cases -----------------------
+# The check characters come from the core rules the validators use (GB 11643, GB 11714,
+# GB 32100), the clock arithmetic from the core working-day rules and the tracking numbers and
+# decision numbers from the case engine's and the service hall's rules, so the demo's bulk
+# rows are exactly what the actions would have written.
+
+
+def resident_id(*, division: str, birth: str, sequence: str) -> str:
+    """An 18-character resident ID number (GB 11643-1999) with its check character."""
+    body = f"{division}{birth}{sequence}"
+    return body + core_rules.id_number_check_code(body)
+
+
+def credit_code(
+    *, division: str, organisation_body: str, department: str = "9", category: str = "1"
+) -> str:
+    """A unified social credit code (GB 32100-2015): registration department (9: market
+    regulation), category (1: enterprise), division, organisation code with its GB 11714
+    check character, and the code's own check character."""
+    organisation = organisation_body + core_rules.organisation_code_check_char(organisation_body)
+    body = f"{department}{category}{division}{organisation}"
+    return body + core_rules.credit_code_check_char(body)
+
+
+def _pdf_text(text: str) -> str:
+    return "<" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+def simple_pdf(*, title: str, lines: list[str]) -> bytes:
+    """A one-page A4 PDF of Chinese text lines, small enough to build at load time: it uses
+    the standard Adobe-GB1 font STSong-Light (every PDF reader supplies it), so no font is
+    embedded. The cross-reference table holds the real byte offsets."""
+    stream_lines = ["BT", "/F1 18 Tf", "72 770 Td", f"{_pdf_text(title)} Tj", "/F1 12 Tf"]
+    for line in lines:
+        stream_lines += ["0 -26 Td", f"{_pdf_text(line)} Tj"]
+    stream_lines.append("ET")
+    stream = "\n".join(stream_lines).encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 6 0 R >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+        b"/DescendantFonts [5 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> "
+        b"/FontDescriptor 7 0 R >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 "
+        b"/FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 "
+        b"/CapHeight 880 /StemV 93 >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    ).encode()
+    return bytes(out)
+
+
+_DOCX_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/'
+    'vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+_DOCX_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+)
+
+
+def simple_docx(*, title: str, paragraphs: list[str]) -> bytes:
+    """A minimal Word document (Office Open XML): a bold title and plain paragraphs."""
+    import io
+    import zipfile
+
+    def run(text: str, *, bold: bool = False) -> str:
+        props = '<w:rPr><w:b/><w:sz w:val="32"/></w:rPr>' if bold else ""
+        return f'<w:p><w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+
+    body = run(title, bold=True) + "".join(run(text) for text in paragraphs)
+    document = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{body}</w:body></w:document>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _DOCX_CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _DOCX_RELS)
+        archive.writestr("word/document.xml", document)
+    return buffer.getvalue()
+
+
+# Past cases of the service hall. A plan is what happened to one application: the steps of
+# the case engine's ``services.application`` type with their dates, in order.
+
+CASE_HISTORY_DAYS = 425  # about 14 months
+# The cases in each state the demo shows (a few hundred each; most cases are long closed).
+CASE_STATE_COUNTS = {
+    "submitted": 120,
+    "accepted": 260,
+    "correction": 120,
+    "approved": 120,
+    "denied": 100,
+    "not_accepted": 140,
+    "withdrawn": 120,
+    "closed": 1400,
+}
+RATED_SHARE = 0.75
+# Of the ratings: 非常满意 … 非常不满意 (5 … 1).
+GRADE_WEIGHTS = {5: 70, 4: 17, 3: 6, 2: 4, 1: 3}
+
+REFUSAL_NOTES = (
+    "申请事项依法不属于本机关职权范围，请向县级市场监督管理部门申请。",
+    "申请人不具备申请资格：营业执照已被吊销。",
+    "申请事项依法不需要取得行政许可，请按备案程序办理。",
+    "同一事项已在办理中，请勿重复提交。",
+)
+CORRECTION_NOTES = (
+    "请补充上传住所（经营场所）使用证明，租赁合同需加盖出租方公章。",
+    "身份证件照片不清晰，请重新上传正反面彩色扫描件。",
+    "申请书未签字，请下载模板签字后重新上传。",
+    "平面布局图未标明功能间面积，请补充。",
+    "健康体检证明超过6个月有效期，请补充近期体检证明。",
+)
+DENIAL_NOTES = (
+    "经现场核查，经营场所与申请材料不符，不符合法定条件。",
+    "申请人在法定期限内未能提交符合要求的检测报告。",
+    "经审查，拟使用场所位于居民住宅楼内，不符合卫生规范要求。",
+)
+EXAMINATION_NOTES = (
+    "材料齐全，现场核查符合要求，拟同意。",
+    "经审查，申请材料符合法定形式，建议准予。",
+    "已通过部门间数据共享核验身份和营业执照信息。",
+)
+EXTENSION_NOTES = ("需组织专家现场评审，经负责人批准延长十个工作日。",)
+RATING_COMMENTS = {
+    5: (
+        "全程网上办，一次都没跑，点赞！",
+        "窗口工作人员很耐心，办得很快。",
+        "比承诺时间还快，满意。",
+        "",
+    ),
+    4: ("整体不错，就是补正说明可以再清楚些。", "办理顺利。", ""),
+    3: ("等的时间有点长。", ""),
+    2: ("补正要求前后不一致，来回改了两次。", "电话一直打不通。"),
+    1: ("超期了也没人告知进度。", "材料被要求重复提交，体验很差。"),
+}
+FOLLOW_UP_NOTES = (
+    "已电话回访申请人，说明情况并致歉；已对补正告知单进行规范，要求一次性告知。",
+    "经核实，系窗口人员告知不到位，已批评教育并纳入月度考核。",
+)
+
+
+@dataclass(frozen=True)
+class ItemTiming:
+    """What planning needs to know of a service item."""
+
+    promised_days: int
+    statutory_days: int
+    share: int
+    is_licence: bool
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    transition: str
+    at: datetime
+    by_applicant: bool = False
+    note: str = ""
+    is_public: bool = True
+    extend_days: int = 0
+
+
+@dataclass(frozen=True)
+class CasePlan:
+    item: int
+    applicant: int
+    submitted_at: datetime
+    steps: tuple[PlannedStep, ...]
+    grade: int | None = None
+    comment: str = ""
+    rated_at: datetime | None = None
+    follow_up_resolved_at: datetime | None = None
+    follow_up_note: str = ""
+    is_assigned: bool = False
+
+
+@dataclass(frozen=True)
+class ClockState:
+    """The deadline fields of a case after its steps, as the case engine computes them."""
+
+    clock_started_on: date | None = None
+    suspended_since: date | None = None
+    suspended_days: int = 0
+    extended_days: int = 0
+    due_on: date | None = None
+    statutory_due_on: date | None = None
+    finished_on: date | None = None
+    is_on_time: bool | None = None
+
+
+Calendars = Callable[[int], "core_rules.YearCalendar"]
+
+# Transitions of the application case type: target state and what each does to the clock.
+APPLICATION_MOVES = {
+    "accept": ("accepted", "start"),
+    "refuse": ("not_accepted", "none"),
+    "request_correction": ("correction", "stop"),
+    "correct": ("accepted", "resume"),
+    "extend": ("accepted", "extend"),
+    "examine": ("accepted", "none"),
+    "approve": ("approved", "finish"),
+    "deny": ("denied", "finish"),
+    "close": ("closed", "none"),
+    "withdraw": ("withdrawn", "none"),
+}
+FINAL_STATES = frozenset({"not_accepted", "withdrawn", "closed"})
+
+
+def plan_state(plan: CasePlan) -> str:
+    """The state the planned case is in after its steps."""
+    return _state_of(list(plan.steps))
+
+
+def tracking_number(*, on: date, department_code: str, rng: random.Random) -> str:
+    """A tracking number as the case engine draws it (date, department, six random digits,
+    check character), from the demo's seeded generator so a reload is reproducible."""
+    body = f"{on:%Y%m%d}{department_code}{rng.randrange(10**case_rules.RANDOM_DIGITS):06d}"
+    return body + case_rules.tracking_check_char(body)
+
+
+def decision_number(*, prefix: str, is_approval: bool, year: int, serial: int) -> str:
+    """The decision's number, by the service hall's rule."""
+    return service_rules.decision_number(
+        prefix=prefix, is_approval=is_approval, year=year, serial=serial
+    )
+
+
+def run_clock(
+    *,
+    calendars: Calendars,
+    steps: tuple[PlannedStep, ...],
+    promised_days: int | None,
+    statutory_days: int | None,
+    starts_on: date | None = None,
+) -> ClockState:
+    """The deadline clock after ``steps``, by the case engine's rules: the limit counts from
+    acceptance (or ``starts_on`` for types that start the clock on creation), correction
+    stops it and adds the stopped working days back, an extension adds working days, the
+    decision finishes it on time or late."""
+    clock: dict[str, Any] = {
+        "clock_started_on": None,
+        "suspended_since": None,
+        "suspended_days": 0,
+        "extended_days": 0,
+        "due_on": None,
+        "statutory_due_on": None,
+        "finished_on": None,
+        "is_on_time": None,
+    }
+
+    def recompute() -> None:
+        start = clock["clock_started_on"]
+        if start is None:
+            return
+        added = clock["extended_days"] + clock["suspended_days"]
+        limit = promised_days or statutory_days
+        clock["due_on"] = (
+            core_rules.add_working_days_with(calendars, start, limit + added).date
+            if limit
+            else None
+        )
+        clock["statutory_due_on"] = (
+            core_rules.add_working_days_with(calendars, start, statutory_days + added).date
+            if statutory_days
+            else None
+        )
+
+    def resume(day: date) -> None:
+        if clock["suspended_since"] is not None:
+            stopped = core_rules.working_days_between_with(calendars, clock["suspended_since"], day)
+            clock["suspended_days"] += max(0, stopped)
+            clock["suspended_since"] = None
+            recompute()
+
+    def finish(day: date) -> None:
+        if clock["clock_started_on"] is None or clock["finished_on"] is not None:
+            return
+        resume(day)
+        clock["finished_on"] = day
+        clock["is_on_time"] = clock["due_on"] is None or day <= clock["due_on"]
+
+    if starts_on is not None:
+        clock["clock_started_on"] = starts_on
+        recompute()
+    for step in steps:
+        day = step.at.date()
+        effect = APPLICATION_MOVES.get(step.transition, ("", "finish"))[1]
+        if effect == "start" and clock["clock_started_on"] is None:
+            clock["clock_started_on"] = day
+            recompute()
+        elif effect == "stop" and clock["suspended_since"] is None:
+            clock["suspended_since"] = day
+        elif effect == "resume":
+            resume(day)
+        elif effect == "extend":
+            clock["extended_days"] += step.extend_days
+            recompute()
+        elif effect == "finish":
+            finish(day)
+        if APPLICATION_MOVES.get(step.transition, ("",))[0] in FINAL_STATES:
+            finish(day)
+    return ClockState(**clock)
+
+
+class _Days:
+    """Working-day steps over a calendar lookup, and office-hours times on those days."""
+
+    def __init__(self, *, calendars: Calendars, rng: random.Random, tz: Any) -> None:
+        self.calendars = calendars
+        self.rng = rng
+        self.tz = tz
+
+    def is_working(self, day: date) -> bool:
+        return self.calendars(day.year).is_working_day(day)
+
+    def after(self, day: date, n: int) -> date:
+        return core_rules.add_working_days_with(self.calendars, day, n).date
+
+    def before(self, day: date, n: int) -> date:
+        while n > 0:
+            day -= timedelta(days=1)
+            if self.is_working(day):
+                n -= 1
+        return day
+
+    def office_time(self, day: date, *, not_before: datetime | None = None) -> datetime:
+        """A time in office hours (8:30–12:00, 14:30–17:30) on ``day``, after ``not_before``
+        (a later step on the same day comes a few minutes to hours after the previous)."""
+        if self.rng.random() < 0.55:
+            minute = self.rng.randint(8 * 60 + 30, 11 * 60 + 50)
+        else:
+            minute = self.rng.randint(14 * 60 + 30, 17 * 60 + 20)
+        moment = datetime(
+            day.year,
+            day.month,
+            day.day,
+            minute // 60,
+            minute % 60,
+            self.rng.randint(0, 59),
+            tzinfo=self.tz,
+        )
+        if not_before is not None and moment <= not_before:
+            moment = not_before + timedelta(minutes=self.rng.randint(6, 90))
+        return moment
+
+
+def _weighted(rng: random.Random, weights: dict[int, int]) -> int:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _plan_path(
+    *, days: _Days, rng: random.Random, item: ItemTiming, target: str, start: date
+) -> list[PlannedStep]:
+    """The whole life of one application submitted on ``start``, heading for ``target``
+    (its final or current state); later truncated at the demo's "now"."""
+    steps: list[PlannedStep] = []
+    submitted = days.office_time(start)
+    last = submitted
+
+    def add(transition: str, day: date, **kwargs: Any) -> date:
+        nonlocal last
+        moment = days.office_time(day, not_before=last)
+        steps.append(PlannedStep(transition, moment, **kwargs))
+        last = moment
+        return moment.date()
+
+    # Most offices accept within two working days; a case still waiting at "now" was
+    # submitted in the last day or two and is accepted later.
+    delay = rng.randint(2, 3) if target == "submitted" else rng.choice((0, 0, 1, 1, 2))
+    accept_day = days.after(start, delay)
+    if target == "not_accepted":
+        add("refuse", accept_day, note=rng.choice(REFUSAL_NOTES))
+        return steps
+    if target == "withdrawn" and rng.random() < 0.6:
+        add("withdraw", accept_day, by_applicant=True)
+        return steps
+    day = add("accept", accept_day)
+    limit = item.promised_days
+    wants_correction = target in {"correction", "withdrawn"} or rng.random() < 0.2
+    if wants_correction:
+        day = add(
+            "request_correction",
+            days.after(day, rng.randint(1, max(1, limit - 1))),
+            note=rng.choice(CORRECTION_NOTES),
+        )
+        if target == "withdrawn":
+            add("withdraw", days.after(day, rng.randint(1, 10)), by_applicant=True)
+            return steps
+        corrected = days.after(day, rng.randint(1, 8))
+        suspended = core_rules.working_days_between_with(days.calendars, day, corrected)
+        day = add("correct", corrected, by_applicant=True)
+    else:
+        suspended = 0
+    if item.statutory_days >= 10 and rng.random() < 0.04:
+        day = add(
+            "extend",
+            days.after(day, rng.randint(1, limit)),
+            extend_days=10,
+            note=EXTENSION_NOTES[0],
+        )
+        limit += 10
+    if item.is_licence and rng.random() < 0.5:
+        day = add("examine", day, note=rng.choice(EXAMINATION_NOTES), is_public=False)
+    is_late = rng.random() < 0.08
+    used = limit + rng.randint(1, 6) if is_late else rng.randint(0, max(0, limit - 1))
+    decision_day = days.after(accept_day, used + suspended)
+    if decision_day < day:
+        decision_day = day
+    if target == "denied" or (target not in {"approved", "accepted"} and rng.random() < 0.12):
+        day = add("deny", decision_day, note=rng.choice(DENIAL_NOTES))
+    else:
+        day = add("approve", decision_day)
+    add("close", days.after(day, rng.choice((0, 1, 1, 2, 3))))
+    return steps
+
+
+def plan_cases(
+    *,
+    rng: random.Random,
+    calendars: Calendars,
+    now: datetime,
+    items: list[ItemTiming],
+    applicants: int,
+    counts: dict[str, int] = CASE_STATE_COUNTS,
+) -> list[CasePlan]:
+    """Plans for ``sum(counts)`` applications, each in its target state at ``now``: final
+    ones spread over the last 14 months (busier lately), open ones recent enough to still be
+    open. Everything happens on working days in office hours, before ``now``'s day."""
+    days = _Days(calendars=calendars, rng=rng, tz=now.tzinfo)
+    last_day = days.before(now.date(), 1)
+    first_day = now.date() - timedelta(days=CASE_HISTORY_DAYS)
+    cutoff = datetime(last_day.year, last_day.month, last_day.day, 23, 59, tzinfo=now.tzinfo)
+    item_weights = [item.share for item in items]
+    plans: list[CasePlan] = []
+    for target, count in counts.items():
+        for _index in range(count):
+            item_index = rng.choices(range(len(items)), weights=item_weights)[0]
+            item = items[item_index]
+            steps, start = _fit_path(
+                rng=rng,
+                calendars=calendars,
+                item=item,
+                target=target,
+                first_day=first_day,
+                last_day=last_day,
+                cutoff=cutoff,
+            )
+            plans.append(
+                _rated(
+                    rng=rng,
+                    days=days,
+                    cutoff=cutoff,
+                    plan=CasePlan(
+                        item=item_index,
+                        applicant=rng.randrange(applicants),
+                        submitted_at=_submitted_at(days, steps, start),
+                        steps=tuple(steps),
+                        is_assigned=rng.random() < 0.7,
+                    ),
+                )
+            )
+    return sorted(plans, key=lambda plan: plan.submitted_at)
+
+
+def _fit_path(
+    *,
+    rng: random.Random,
+    calendars: Calendars,
+    item: ItemTiming,
+    target: str,
+    first_day: date,
+    last_day: date,
+    cutoff: datetime,
+) -> tuple[list[PlannedStep], date]:
+    """A path heading for ``target``, placed so that at ``cutoff`` the case is in ``target``:
+    a final state's path lies wholly in the past; an open state's path is moved (same random
+    choices, another start) until ``cutoff`` falls between entering the state and leaving
+    it. Gives up after a few shapes and keeps the last, so counts are close to the targets."""
+    days = _Days(calendars=calendars, rng=rng, tz=cutoff.tzinfo)
+    steps: list[PlannedStep] = []
+    start = last_day
+    for _shape in range(12):
+        shape_seed = rng.random()
+        if target in FINAL_STATES:
+            span = (last_day - first_day).days - 20
+            start = first_day + timedelta(days=int(span * rng.random() ** 0.8))
+        else:
+            start = days.before(last_day, rng.randint(0, 3))
+        for _move in range(3):
+            if not days.is_working(start):
+                start = days.after(start, 1)
+            shaped_rng = random.Random(shape_seed)  # noqa: S311 — demo data, not a secret
+            shaped = _Days(calendars=calendars, rng=shaped_rng, tz=cutoff.tzinfo)
+            path = _plan_path(days=shaped, rng=shaped.rng, item=item, target=target, start=start)
+            steps = [step for step in path if step.at <= cutoff]
+            if path[0].at <= cutoff and _state_of(steps) == target:
+                return steps, start
+            entered, left = _interval(path, target=target, start=start)
+            if entered is None or target in FINAL_STATES:
+                break
+            low = core_rules.working_days_between_with(calendars, start, entered)
+            high = (
+                core_rules.working_days_between_with(calendars, start, left) - 1
+                if left
+                else low + 25
+            )
+            start = days.before(last_day, rng.randint(low, max(low, high)))
+    return steps, start
+
+
+def _interval(
+    path: list[PlannedStep], *, target: str, start: date
+) -> tuple[date | None, date | None]:
+    """The days a path enters ``target`` and leaves it again (None: never / not again)."""
+    state, entered = "submitted", start if target == "submitted" else None
+    for step in path:
+        new_state = APPLICATION_MOVES[step.transition][0]
+        if entered is not None and new_state != target:
+            return entered, step.at.date()
+        if new_state == target and state != target and entered is None:
+            entered = step.at.date()
+        state = new_state
+    return entered, None
+
+
+def _state_of(steps: list[PlannedStep]) -> str:
+    state = "submitted"
+    for step in steps:
+        state = APPLICATION_MOVES[step.transition][0]
+    return state
+
+
+def _submitted_at(days: _Days, steps: list[PlannedStep], start: date) -> datetime:
+    """Office hours on ``start``, before the first step when that is on the same day."""
+    moment = days.office_time(start)
+    if steps and moment >= steps[0].at:
+        opening = steps[0].at.replace(hour=8, minute=30, second=0)
+        moment = opening + (steps[0].at - opening) * days.rng.random()
+    return moment
+
+
+def _rated(*, rng: random.Random, days: _Days, cutoff: datetime, plan: CasePlan) -> CasePlan:
+    """A closed case is rated by most applicants a few days after closing; the two bottom
+    grades get a follow-up, resolved within the time limit unless it is still recent."""
+    if not plan.steps or plan.steps[-1].transition != "close" or rng.random() > RATED_SHARE:
+        return plan
+    grade = _weighted(rng, GRADE_WEIGHTS)
+    closed = plan.steps[-1].at
+    rated = closed + timedelta(days=rng.randint(0, 4), hours=rng.randint(1, 6))
+    if rated > cutoff:
+        return plan
+    resolved = None
+    note = ""
+    if grade <= 2:
+        resolved_day = days.after(rated.date(), rng.randint(2, 16))
+        candidate = days.office_time(resolved_day, not_before=rated)
+        if candidate <= cutoff:
+            resolved, note = candidate, rng.choice(FOLLOW_UP_NOTES)
+    return CasePlan(
+        item=plan.item,
+        applicant=plan.applicant,
+        submitted_at=plan.submitted_at,
+        steps=plan.steps,
+        grade=grade,
+        comment=rng.choice(RATING_COMMENTS[grade]),
+        rated_at=rated,
+        follow_up_resolved_at=resolved,
+        follow_up_note=note,
+        is_assigned=plan.is_assigned,
+    )
+
+
+# --- Applicants and what they typed --------------------------------------------------------
+
+ROADS = ("凤台街", "泽州路", "黄华街", "新市街", "文昌街", "红星街", "书院街", "太行路", "白马寺路")
+FIRM_WORDS = ("太行", "丹河", "珏山", "沁河", "兴晋", "鑫盛", "同泰", "晋康", "瑞丰", "皇城")
+FIRM_TRADES = (
+    ("餐饮管理", "有限公司"),
+    ("商贸", "有限公司"),
+    ("建筑工程", "有限公司"),
+    ("物流", "有限公司"),
+    ("酒店管理", "有限公司"),
+    ("农业开发", "专业合作社"),
+    ("美容美发", "店"),
+    ("食品", "有限公司"),
+)
+
+
+@dataclass(frozen=True)
+class SampleApplicant:
+    """A person or business of the demo's applicant pool."""
+
+    kind: str  # "citizen" or "organisation"
+    name: str
+    resident_id: str
+    mobile_phone: str
+    address: str
+    organisation_name: str = ""
+    credit_code: str = ""
+    legal_representative: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return self.organisation_name or self.name
+
+
+def _person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES)
+
+
+def _random_resident_id(rng: random.Random, *, born_from: int = 1950, born_to: int = 2004) -> str:
+    birth = date(rng.randint(born_from, born_to), rng.randint(1, 12), rng.randint(1, 28))
+    return resident_id(
+        division=rng.choice(DISTRICT_DIVISIONS),
+        birth=f"{birth:%Y%m%d}",
+        sequence=f"{rng.randint(0, 999):03d}",
+    )
+
+
+def _address(rng: random.Random) -> str:
+    county = rng.choice(COUNTIES)
+    return f"山西省晋城市{county}{rng.choice(ROADS)}{rng.randint(1, 1999)}号"
+
+
+def compose_applicants(
+    *, rng: random.Random, citizens: int, organisations: int, taken_phones: set[str]
+) -> list[SampleApplicant]:
+    """The demo's pool of applicants: citizens with valid resident ID numbers and businesses
+    with valid unified social credit codes, each with a distinct mobile number."""
+    phones = set(taken_phones)
+    ids: set[str] = set()
+
+    def phone() -> str:
+        while True:
+            number = f"1{rng.choice('3589')}{rng.randint(0, 9)}0356{rng.randint(0, 9999):04d}"
+            if number not in phones:
+                phones.add(number)
+                return number
+
+    def person_id() -> str:
+        while True:
+            value = _random_resident_id(rng)
+            if value not in ids:
+                ids.add(value)
+                return value
+
+    pool = [
+        SampleApplicant(
+            kind="citizen",
+            name=_person_name(rng),
+            resident_id=person_id(),
+            mobile_phone=phone(),
+            address=_address(rng),
+        )
+        for _index in range(citizens)
+    ]
+    alphabet = core_rules.CREDIT_CODE_CHARS
+    for index in range(organisations):
+        trade, suffix = FIRM_TRADES[index % len(FIRM_TRADES)]
+        word = FIRM_WORDS[(index // len(FIRM_TRADES)) % len(FIRM_WORDS)]
+        extra = "" if index < len(FIRM_TRADES) * len(FIRM_WORDS) else str(index)
+        body = "MA0" + "".join(rng.choice(alphabet[:31]) for _char in range(5))
+        representative = _person_name(rng)
+        pool.append(
+            SampleApplicant(
+                kind="organisation",
+                name=representative,
+                resident_id=person_id(),
+                mobile_phone=phone(),
+                address=_address(rng),
+                organisation_name=f"晋城市{word}{extra}{trade}{suffix}",
+                credit_code=credit_code(division="140500", organisation_body=body),
+                legal_representative=representative,
+            )
+        )
+    return pool
+
+
+def sample_form_data(
+    *,
+    rng: random.Random,
+    fields: list[tuple[str, str, list[str]]],
+    applicant: SampleApplicant,
+    on: date,
+) -> dict[str, str]:
+    """What ``applicant`` typed into a form of ``fields`` (key, type, choices), as the
+    form's cleaned JSON (dates ISO, numbers plain): consistent with the applicant and valid
+    for every type's validator."""
+    by_key = {
+        "applicant_name": applicant.name,
+        "representative": applicant.legal_representative or applicant.name,
+        "guardian": applicant.name,
+        "mother_name": applicant.name if applicant.kind == "citizen" else _person_name(rng),
+        "company_name": applicant.organisation_name or f"{applicant.name}个体经营部",
+        "developer": applicant.organisation_name or f"晋城市{rng.choice(FIRM_WORDS)}置业有限公司",
+        "shop_name": f"{rng.choice(FIRM_WORDS)}{rng.choice(('小吃', '便利店', '理发店'))}",
+        "project_name": f"{rng.choice(COUNTIES)}{rng.choice(('安置房', '综合楼', '厂房'))}工程",
+        "contractor": f"山西{rng.choice(FIRM_WORDS)}建设集团有限公司",
+        "institution": f"晋城市{rng.choice(('人民医院', '第二人民医院', '中医院', '妇幼保健院'))}",
+        "hospital": "晋城市妇幼保健院",
+        "village": f"{rng.choice(COUNTIES)}{rng.choice(ROADS)[:2]}村",
+        "baby_name": rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES),
+        "child_name": rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES),
+        "father_name": _person_name(rng),
+        "qualification_no": f"{rng.randint(10**14, 10**15 - 1)}",
+        "scope": "内科专业",
+        "business_scope": "餐饮服务；食品销售（仅销售预包装食品）。",
+        "business_items": "热食类食品制售；冷食类食品制售。",
+    }
+    values: dict[str, str] = {}
+    for key, field_type, choices in fields:
+        if field_type == "file":
+            continue
+        if field_type == "id_number":
+            value = applicant.resident_id
+            if key in {"child_id", "father_id"}:
+                born = (on.year - 12, on.year - 6) if key == "child_id" else (1975, 1995)
+                value = _random_resident_id(rng, born_from=born[0], born_to=born[1])
+        elif field_type == "credit_code":
+            value = applicant.credit_code or credit_code(
+                division="140500", organisation_body="MA0" + f"{rng.randint(0, 99999):05d}"
+            )
+        elif field_type == "phone":
+            value = applicant.mobile_phone
+        elif field_type == "address":
+            value = applicant.address
+        elif field_type == "choice":
+            value = rng.choice(choices) if choices else ""
+        elif field_type == "number":
+            value = str(rng.choice((10, 30, 50, 80, 120, 200, 500)))
+        elif field_type == "date":
+            value = (on - timedelta(days=rng.randint(1, 300))).isoformat()
+            if key in {"opening_date", "start_date"}:
+                value = (on + timedelta(days=rng.randint(10, 60))).isoformat()
+        else:
+            value = by_key.get(key, applicant.display_name)
+        values[key] = value
+    return values

@@ -24,8 +24,14 @@ def test_load_demo_small_prints_the_accounts_each_time():
     for output in (first, second):
         assert "reviewer3" in output
         assert "nongwang_editor" in output
+        assert "scjg_officer" in output
         assert DEMO_PASSWORD in output
+        # The citizen's and the business's accounts, with the mobile numbers they log in with.
+        assert "citizen" in output
+        assert "13903565678" in output
+        assert "/accounts/login/" in output
     assert "用户名" in first
+    assert "服务事项" in first
     assert ArticlePage.objects.count() >= 31
 
 

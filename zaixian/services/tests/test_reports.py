@@ -402,3 +402,108 @@ def test_two_runs_of_missing_months_are_computed_separately(
 def test_period_rejects_a_backwards_range():
     with pytest.raises(ValueError, match="cannot end before"):
         reports.StatisticsPeriod(date(2025, 5, 1), date(2025, 4, 1))
+
+
+# --- The admin page and its export ----------------------------------------------------------
+
+STATISTICS_URL = "/admin/services/statistics/"
+
+
+def test_page_shows_tables_and_charts_to_a_leader(hall, city_leader, client):
+    client.force_login(city_leader)
+
+    response = client.get(STATISTICS_URL, {"year": 2025})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "食品经营许可" in body
+    assert 'id="monthly-title"' in body
+    assert 'id="departments-title"' in body
+    assert response.context["figures"].total.received == 5
+
+
+def test_page_takes_a_fixed_number_of_queries(hall, city_leader, client, django_assert_num_queries):
+    client.force_login(city_leader)
+    client.get(STATISTICS_URL, {"year": 2025})  # fills the cache and Wagtail's own caches
+
+    # session, user, permissions (2), Wagtail's profile, roles, the user's department, the
+    # departments seen, the item choices, the items of the figures, and Wagtail's menu (6)
+    with django_assert_num_queries(16):
+        response = client.get(STATISTICS_URL, {"year": 2025})
+
+    assert response.status_code == 200
+
+
+def test_page_filters_by_month_range_and_item(hall, city_leader, client, licence):
+    client.force_login(city_leader)
+
+    response = client.get(
+        STATISTICS_URL, {"start": "2025-03", "end": "2025-04", "item": licence.pk}
+    )
+
+    figures = response.context["figures"]
+    assert [row.label for row in figures.months] == ["2025-03", "2025-04"]
+    assert figures.total.received == 2
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"start": "2025-13"}, {"start": "2025-05", "end": "2025-02"}, {"start": "2020-01"}],
+)
+def test_page_explains_a_bad_period_and_shows_the_current_year(city_leader, client, params):
+    client.force_login(city_leader)
+
+    response = client.get(STATISTICS_URL, params)
+
+    assert response.status_code == 200
+    assert response.context["filter_form"].errors
+    assert response.context["figures"].period.first_month.year == timezone.localdate().year
+
+
+def test_officer_cannot_choose_another_departments_figures(hall, transport_officer, bureau, client):
+    client.force_login(transport_officer)
+
+    response = client.get(STATISTICS_URL, {"year": 2025, "department": bureau.pk})
+
+    assert response.context["filter_form"].errors  # not one of the choices
+    assert [row.code for row in response.context["figures"].departments] == ["YSJT"]
+
+
+def test_page_is_refused_to_an_editor(hall, bureau, client):
+    client.force_login(make_officer(bureau, roles=("editor",)))
+
+    response = client.get(STATISTICS_URL)
+    export = client.get(STATISTICS_URL + "export/")
+
+    # Wagtail turns PermissionDenied into a redirect to the dashboard with a message
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
+    assert (export.status_code, export["Location"]) == (302, "/admin/")
+
+
+def test_page_sends_the_public_to_the_login(client, applicant):
+    client.force_login(applicant)
+
+    response = client.get(STATISTICS_URL)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_export_has_one_sheet_per_table_with_chinese_headers(hall, city_leader, client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(city_leader)
+
+    response = client.get(STATISTICS_URL + "export/", {"year": 2025})
+
+    assert response.status_code == 200
+    assert "service-statistics-202501-202512.xlsx" in response["Content-Disposition"]
+    workbook = load_workbook(BytesIO(response.content))
+    assert workbook.sheetnames == ["汇总", "按月份", "按部门", "按事项", "各部门评价", "各事项评价"]
+    by_month = workbook["按月份"]
+    assert by_month["A1"].value == "月份"
+    assert by_month["B1"].value == "收件"
+    assert by_month.max_row == 13
+    assert workbook["汇总"]["H2"].value == 3  # licences completed

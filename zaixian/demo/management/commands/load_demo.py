@@ -35,7 +35,8 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
 class Command(BaseCommand):
     help = (
         "Load the demo city of Jincheng (departments, sites, channels, articles, one account "
-        "per role). Safe to run again: a loaded city is left as it is. Always prints the "
+        "per role, the service hall with its items, accounts and cases). Safe to run again: a "
+        "loaded city is left as it is. Always prints the "
         "demo accounts."
     )
 
@@ -70,13 +71,28 @@ class Command(BaseCommand):
                     % vars(summary)
                 )
             )
+        elif summary.service_hall_created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "The demo city was loaded; its service hall has been added in "
+                        "%(seconds).1f s: %(service_items)d service items, %(cases)d cases."
+                    )
+                    % vars(summary)
+                )
+            )
         else:
             self.stdout.write(
                 _("The demo city is already loaded (%(articles)d articles); nothing changed.")
                 % {"articles": summary.articles}
             )
+        if summary.created:
+            self.stdout.write(
+                _("Service hall: %(service_items)d service items, %(cases)d cases.") % vars(summary)
+            )
         self.print_sites()
         self.print_accounts()
+        self.print_public_accounts()
 
     def print_sites(self) -> None:
         """Where each site of the group answers (department sites use *.localhost names,
@@ -102,5 +118,19 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (log in at /admin/):"))
         header = [_("Role"), _("Username"), _("Password"), _("What they can do")]
+        self.stdout.write(format_table(header, rows))
+        self.stdout.write("")
+
+    def print_public_accounts(self) -> None:
+        rows = [
+            [row.kind, row.username, row.mobile_phone, row.password, row.name]
+            for row in queries.demo_public_account_rows()
+        ]
+        if not rows:
+            return
+        self.stdout.write(
+            _("Citizen and business accounts (log in at /accounts/login/, apply at /bsfw/):")
+        )
+        header = [_("Account type"), _("Username"), _("Mobile phone"), _("Password"), _("Name")]
         self.stdout.write(format_table(header, rows))
         self.stdout.write("")
