@@ -331,6 +331,7 @@ def create_disclosure_item(
         keywords=keywords,
         body=body,
         owner=user,
+        live=False,  # live only through publication below, as in the editor
     )
     errors = disclosure_item_errors(
         item=item, catalogue=catalogue, policies=policies, stored_index_number=None

@@ -8,9 +8,11 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.models import Page
 
 from zaixian.core.models import Department
 from zaixian.disclosure import actions, queries
@@ -25,6 +27,10 @@ class DisclosureItemPageForm(WagtailAdminPageForm):
         if self.instance.pk and self.instance.index_number and "index_number" in self.fields:
             # Once given, an index number is fixed: shown, never edited.
             self.fields["index_number"].disabled = True
+        if "slug" in self.fields:
+            # Items are found by their catalogue and index number, not their address: an
+            # empty slug is made from the title.
+            self.fields["slug"].required = False
 
     def _catalogue(self) -> DisclosureCataloguePage | None:
         parent = self.parent_page or (self.instance.get_parent() if self.instance.pk else None)
@@ -33,10 +39,23 @@ class DisclosureItemPageForm(WagtailAdminPageForm):
         parent = parent.specific
         return parent if isinstance(parent, DisclosureCataloguePage) else None
 
+    def _free_slug(self, title: str) -> str:
+        base = slugify(title, allow_unicode=True)[:50].strip("-") or "item"
+        slug, number = base, 1
+        while self.parent_page is not None and not Page._slug_is_available(
+            slug, self.parent_page, self.instance
+        ):
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
     def _policies(self) -> list[DisclosureItemPage]:
         formset = self.formsets.get("interpreted_policy_links")
         if formset is None:
             return []
+        # The child formsets are validated after the page's own fields: validate them now to
+        # read the chosen policies (their own errors are shown as usual).
+        formset.is_valid()
         policies = []
         for form in formset.forms:
             if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
@@ -47,6 +66,8 @@ class DisclosureItemPageForm(WagtailAdminPageForm):
         return policies
 
     def clean(self) -> dict[str, Any]:
+        if "slug" in self.cleaned_data and not self.cleaned_data["slug"]:
+            self.cleaned_data["slug"] = self._free_slug(self.cleaned_data.get("title") or "")
         cleaned_data = super().clean()
         catalogue = self._catalogue()
         if catalogue is None:

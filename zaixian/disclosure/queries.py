@@ -206,7 +206,10 @@ def _organisation_scope(*, department: Department | None, include_subdepartments
     if department is None:
         return Q()
     if include_subdepartments:
-        return Q(department__path__startswith=department.path)
+        # Read the path afresh: a sorted insert of a sibling renumbers tree paths, so a
+        # department object held since then may carry a stale one.
+        path = Department.objects.values_list("path", flat=True).get(pk=department.pk)
+        return Q(department__path__startswith=path)
     return Q(department=department)
 
 

@@ -156,13 +156,6 @@ def parse_catalogue_filter(
     )
 
 
-def parse_page_number(text: str | None) -> int:
-    """The page of a listing asked for; anything that is not a positive number is page 1."""
-    if text and text.isdigit():
-        return max(1, int(text))
-    return 1
-
-
 # --- The metadata an editor enters ------------------------------------------------------------
 
 # Genres whose items are rules or normative documents: they carry a document number (文号) and
