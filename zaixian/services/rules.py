@@ -26,7 +26,7 @@ APPLICATION = CaseType(
     key="services.application",
     label=_("Service application"),
     states=(
-        State("submitted", _("Submitted")),
+        State("submitted", _("Submitted, awaiting acceptance")),
         State("accepted", _("Accepted, under examination")),
         State("correction", _("Waiting for correction")),
         State("approved", _("Approved")),
@@ -112,7 +112,7 @@ RATING_FOLLOW_UP = CaseType(
     key="services.rating_follow_up",
     label=_("Follow-up of a bad service rating"),
     states=(
-        State("open", _("Open")),
+        State("open", _("Being followed up")),
         State("resolved", _("Resolved"), is_final=True),
     ),
     initial="open",

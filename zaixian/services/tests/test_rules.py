@@ -67,3 +67,11 @@ def test_correction_stops_and_resuming_restarts_the_clock():
 def test_follow_up_runs_its_own_fifteen_working_day_clock():
     assert rules.RATING_FOLLOW_UP.starts_clock
     assert rules.RATING_FOLLOW_UP.statutory_days == rules.BAD_RATING_FOLLOW_UP_WORKING_DAYS == 15
+
+
+def test_state_labels_have_their_own_chinese_not_column_headings():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(rules.APPLICATION.state("submitted").label) == "已提交，待受理"
+        assert str(rules.RATING_FOLLOW_UP.state("open").label) == "整改中"
