@@ -165,6 +165,9 @@ class _Editor:
             upload = request.FILES.get(spec.key)
             if spec.field_type != ServiceFormField.FieldType.FILE or upload is None:
                 continue
+            if spec.key in self.form.errors:  # the form's own check refused it already
+                ok = False
+                continue
             try:
                 actions.add_application_material(
                     application=self.application,

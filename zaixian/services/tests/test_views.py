@@ -523,3 +523,20 @@ def test_desk_approval_attaches_decision(client, submitted, officer):
     case.refresh_from_db()
     assert case.state == "approved"
     assert case.decision.attachment.content_type == "application/pdf"
+
+
+def test_file_field_of_the_form_is_stored_and_bad_file_refused_once(client, item, citizen):
+    from zaixian.services.tests.factories import ServiceFormFieldFactory
+
+    ServiceFormFieldFactory(item=item, key="photo", label="门头照片", field_type="file")
+    client.force_login(citizen)
+    application = actions.start_application(item=item, applicant=citizen)
+    url = reverse("services:application", args=[application.pk])
+
+    refused = client.post(url, _post_form(item, photo=exe_renamed_pdf("门头.pdf")))
+    stored = client.post(url, _post_form(item, photo=pdf_upload("门头.pdf")))
+
+    assert refused.status_code == 400
+    assert len(refused.context["form"].errors["photo"]) == 1
+    assert stored.status_code == 302
+    assert [m.field_key for m in application.materials.all()] == ["photo"]
