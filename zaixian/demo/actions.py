@@ -1511,8 +1511,8 @@ def showcase_applications(
             "140500-GG-0301",
             7,
             (("accept", 6, ""), ("approve", 0, ""), ("close", 0, "")),
-            5,
-            "全程网上办，社保卡直接寄到家，点赞！",
+            None,
+            "",
         ),
         (
             citizen,
