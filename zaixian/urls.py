@@ -7,6 +7,8 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from zaixian.api import api
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -16,6 +18,7 @@ urlpatterns = [
     path("cases/", include("zaixian.cases.urls")),
     path("accounts/", include("zaixian.accounts.urls")),
     path("bsfw/", include("zaixian.services.urls")),
+    path("api/v1/", api.urls),
     path("", include("zaixian.portal.urls")),
 ]
 
