@@ -224,6 +224,19 @@ def remove_application_material(*, stored: ApplicationMaterial, actor: Any) -> N
     stored.delete()
 
 
+def discard_application_draft(*, application: Application, actor: Any) -> None:
+    """Delete a draft the applicant no longer wants, with its files. Submitted applications
+    are records of a case and are never deleted."""
+    if actor is None or application.applicant_id != actor.pk:
+        raise NotApplicantError
+    if not application.is_draft:
+        raise ApplicationNotEditableError(_("A submitted application cannot be deleted."))
+    with transaction.atomic():
+        for stored in application.materials.all():
+            stored.file.delete(save=False)
+        application.delete()
+
+
 def _material_label(stored: ApplicationMaterial, labels: Mapping[str, str]) -> str:
     if stored.material is not None:
         return stored.material.name

@@ -11,6 +11,7 @@ urlpatterns = [
     path("my/", views.my_applications, name="my_applications"),
     path("applications/<int:pk>/", views.application_view, name="application"),
     path("applications/<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("applications/<int:pk>/discard/", views.discard_draft, name="discard"),
     path("applications/<int:pk>/rate/", views.rate_view, name="rate"),
     path(
         "applications/<int:pk>/files/<int:material_pk>/",

@@ -359,6 +359,20 @@ def material_delete(request: HttpRequest, pk: int, material_pk: int) -> HttpResp
 
 
 @login_required
+@require_POST
+def discard_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    application = queries.application_for(user=request.user, pk=pk)
+    if application is None:
+        raise Http404
+    try:
+        actions.discard_application_draft(application=application, actor=request.user)
+    except actions.ApplicationError as error:
+        return _message_page(request, str(error), 409)
+    messages.success(request, _("The draft has been deleted."))
+    return redirect("services:my_applications")
+
+
+@login_required
 @require_GET
 def my_applications(request: HttpRequest) -> HttpResponse:
     applications: QuerySet[Application] = queries.applications_of(user=request.user)

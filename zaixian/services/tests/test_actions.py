@@ -408,3 +408,25 @@ def test_officer_of_other_department_cannot_accept(submitted, other_officer):
         case_actions.transition_case(case=submitted.case, transition="accept", actor=other_officer)
 
     assert Application.objects.get().case.state == "submitted"
+
+
+def test_discard_draft_deletes_it(item, citizen):
+    application = ApplicationFactory(item=item, applicant=citizen, complete=True)
+
+    actions.discard_application_draft(application=application, actor=citizen)
+
+    assert not Application.objects.exists()
+
+
+def test_discard_refused_for_submitted_application(submitted, citizen):
+    with pytest.raises(actions.ApplicationNotEditableError):
+        actions.discard_application_draft(application=submitted, actor=citizen)
+
+    assert Application.objects.exists()
+
+
+def test_discard_refused_for_someone_else(item, citizen, other_citizen):
+    application = ApplicationFactory(item=item, applicant=citizen)
+
+    with pytest.raises(actions.NotApplicantError):
+        actions.discard_application_draft(application=application, actor=other_citizen)

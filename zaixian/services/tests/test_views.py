@@ -540,3 +540,23 @@ def test_file_field_of_the_form_is_stored_and_bad_file_refused_once(client, item
     assert len(refused.context["form"].errors["photo"]) == 1
     assert stored.status_code == 302
     assert [m.field_key for m in application.materials.all()] == ["photo"]
+
+
+def test_discard_draft_of_another_citizen_is_404(client, item, citizen, other_citizen):
+    application = ApplicationFactory(item=item, applicant=citizen)
+    client.force_login(other_citizen)
+
+    response = client.post(reverse("services:discard", args=[application.pk]))
+
+    assert response.status_code == 404
+    assert Application.objects.filter(pk=application.pk).exists()
+
+
+def test_discard_own_draft(client, item, citizen):
+    application = ApplicationFactory(item=item, applicant=citizen)
+    client.force_login(citizen)
+
+    response = client.post(reverse("services:discard", args=[application.pk]))
+
+    assert response["Location"] == reverse("services:my_applications")
+    assert not Application.objects.filter(pk=application.pk).exists()
