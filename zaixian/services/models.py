@@ -202,6 +202,14 @@ class ServiceFormField(Orderable):
     is_required = models.BooleanField(_("required"), default=True)
     choices = models.TextField(_("choices"), blank=True, help_text=_("One choice per line."))
     help_text = models.CharField(_("help text"), max_length=200, blank=True)
+    is_personal = models.BooleanField(
+        _("personal data"),
+        default=False,
+        help_text=_(
+            "Masked on officers' screens until shown on purpose (recorded in the audit log). "
+            "ID numbers, phone numbers and addresses always are."
+        ),
+    )
 
     class Meta(Orderable.Meta):
         verbose_name = _("form field")

@@ -511,7 +511,7 @@ class ApplicationPersonalDataView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         specs = list(self.application.item.form_fields.all())
-        personal = [s.key for s in specs if s.field_type in PERSONAL_FIELD_TYPES]
+        personal = [s.key for s in specs if s.is_personal or s.field_type in PERSONAL_FIELD_TYPES]
         audit.record_personal_data_view(
             instance=self.case,
             user=self.request.user,

@@ -27,7 +27,7 @@ def application_panel(case: Case) -> dict[str, Any]:
             "label": spec.label,
             "value": str(data.get(spec.key, "") or ""),
             "type": spec.field_type,
-            "is_personal": spec.field_type in PERSONAL_FIELD_TYPES,
+            "is_personal": spec.is_personal or spec.field_type in PERSONAL_FIELD_TYPES,
         }
         for spec in application.item.form_fields.all()
         if spec.field_type != ServiceFormField.FieldType.FILE

@@ -75,6 +75,7 @@ class ServiceItemFactory(factory.django.DjangoModelFactory):
                 key="name",
                 label="申请人姓名",
                 field_type=ServiceFormField.FieldType.TEXT,
+                is_personal=True,
                 sort_order=0,
             ),
             field_id=factory.RelatedFactory(

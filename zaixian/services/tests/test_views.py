@@ -440,6 +440,8 @@ def test_case_desk_shows_application_masked(client, submitted, officer):
     assert submitted.item.name in content
     assert data["id_number"] not in content
     assert data["phone"] not in content
+    assert data["address"] not in content
+    assert data["name"] not in content  # a text field the office marked as personal
     assert data["scope"] in content
 
 
@@ -451,7 +453,7 @@ def test_showing_form_data_is_audited(client, submitted, officer):
     assert submitted.form_data["id_number"] in response.content.decode()
     entry = ModelLogEntry.objects.get(action="zaixian.view_personal_data")
     assert entry.user_id == officer.pk
-    assert "form:id_number" in entry.data["fields"]
+    assert {"form:id_number", "form:name"} <= set(entry.data["fields"])
 
 
 def test_officer_of_other_department_cannot_see_form_data(client, submitted, other_officer):
