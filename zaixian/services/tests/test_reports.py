@@ -507,3 +507,15 @@ def test_export_has_one_sheet_per_table_with_chinese_headers(hall, city_leader, 
     assert by_month["B1"].value == "收件"
     assert by_month.max_row == 13
     assert workbook["汇总"]["H2"].value == 3  # licences completed
+
+
+def test_page_shows_the_busiest_items_and_the_export_all(hall, city_leader, client, monkeypatch):
+    from zaixian.services import statistics_views
+
+    monkeypatch.setattr(statistics_views, "ITEMS_ON_PAGE", 1)
+    client.force_login(city_leader)
+
+    response = client.get(STATISTICS_URL, {"year": 2025})
+
+    assert [row.code for row in response.context["items"]] == ["SCJG-001"]
+    assert len(response.context["figures"].items) == 3
