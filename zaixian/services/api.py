@@ -17,7 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -46,11 +46,13 @@ WRITE_RATE = "30/m"
 # The API's general answers, here because this router is the API's only one so far (their
 # translations live in this app's catalogue); ``zaixian.api`` uses them.
 MESSAGES = {
-    "invalid": _lazy("The request is not valid."),
-    "unauthenticated": _lazy("Please sign in first."),
-    "not_found": _lazy("Not found."),
-    "csrf": _lazy("The security token (CSRF) is missing or wrong. Reload the page and retry."),
-    "rate_limited": _lazy("Too many requests. Please try again in %(minutes)d minutes."),
+    "invalid": gettext_lazy("The request is not valid."),
+    "unauthenticated": gettext_lazy("Please sign in first."),
+    "not_found": gettext_lazy("Not found."),
+    "csrf": gettext_lazy(
+        "The security token (CSRF) is missing or wrong. Reload the page and retry."
+    ),
+    "rate_limited": gettext_lazy("Too many requests. Please try again in %(minutes)d minutes."),
 }
 
 
