@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
@@ -310,10 +310,14 @@ def create_disclosure_item(
     interprets: Iterable[DisclosureItemPage] = (),
     slug: str | None = None,
     publish: bool = True,
+    with_revision: bool = True,
     user: User | None = None,
 ) -> DisclosureItemPage:
     """Create an item in a catalogue (scripts, imports, the demo), checked like the editor's
-    form: a bad field raises ``ValidationError`` and nothing is saved."""
+    form: a bad field raises ``ValidationError`` and nothing is saved.
+
+    ``with_revision=False`` (bulk imports of already-published items) inserts the item live
+    without a revision or Wagtail's publish events; the caller indexes it for search."""
     policies = list(interprets)
     item = DisclosureItemPage(
         title=title,
@@ -344,6 +348,18 @@ def create_disclosure_item(
     item.interpreted_policy_links = [PolicyInterpretationLink(policy=p) for p in policies]
     parent = DisclosureCataloguePage.objects.get(pk=catalogue.pk)
     item.full_clean(exclude=["path", "depth", "url_path", "department"])
+    if publish and not with_revision:
+        published_at = timezone.make_aware(
+            datetime.combine(item.publish_date or timezone.localdate(), time(9, 0))
+        )
+        item.live = True
+        item.has_unpublished_changes = False
+        item.first_published_at = item.last_published_at = published_at
+        item.live_revision = None
+        if item.publish_date is None:
+            item.publish_date = timezone.localdate(published_at)
+        parent.add_child(instance=item)
+        return item
     parent.add_child(instance=item)
     if publish:
         item.save_revision(user=user).publish(user=user, skip_permission_checks=True)
