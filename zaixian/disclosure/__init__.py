@@ -1,1 +1,24 @@
-"""Open government information (政府信息公开), proactive disclosure (主动公开), at ``/zwgk/``."""
+"""Open government information (政府信息公开) under the 2019 Regulations: proactive
+disclosure (主动公开) at ``/zwgk/``. Disclosure requests and the annual report come next.
+
+``/zwgk/`` is a Wagtail page, not a routed view: ``actions.ensure_disclosure_root`` puts a
+``DisclosureIndexPage`` with the slug ``zwgk`` under the default site's home page (taking the
+sub-channels of a plain channel that held the slug). Below it, one
+``DisclosureCataloguePage`` per organisation (``/zwgk/<code>/``), holding that organisation's
+``DisclosureGuidePage`` (Article 12) and its ``DisclosureItemPage`` items. Filters are query
+parameters of the catalogue pages; a bad one is named on the page with status 400.
+
+Models: ``DisclosureCategory`` (Articles 20 and 21 plus policy interpretations, codes 01–23,
+loaded by a data migration), ``IndexNumberSequence`` (counters, never reused), the page types,
+``DisclosureAttachment`` and ``PolicyInterpretationLink`` (an interpretation and the policies
+it interprets, shown both ways).
+
+Public functions: ``actions.ensure_disclosure_root``, ``create_disclosure_catalogue``,
+``setup_catalogue_permissions`` (the organisation's editors and reviewers get Wagtail page
+permissions on its catalogue only, and a one-step review workflow), ``ensure_disclosure_guide``,
+``allocate_index_number``, ``create_disclosure_item``; ``queries.disclosure_counts`` (items per
+category and month for any organisation and period), ``normative_document_counts`` (annual
+report, table 2), ``late_items_for_user``; ``demo.load_disclosure_demo``. The editor's form
+(``forms.DisclosureItemPageForm``) checks the metadata and hands out the index number; the
+office's reports live in the admin under "Open government".
+"""
