@@ -1336,9 +1336,10 @@ def _rated(*, rng: random.Random, days: _Days, cutoff: datetime, plan: CasePlan)
     resolved = None
     note = ""
     if grade <= 2:
-        resolved_day = days.after(rated.date(), rng.randint(2, 16))
+        # Most are put right within the 15 working days; a few are still open (some late).
+        resolved_day = days.after(rated.date(), rng.randint(3, 16))
         candidate = days.office_time(resolved_day, not_before=rated)
-        if candidate <= cutoff:
+        if candidate <= cutoff and rng.random() < 0.9:
             resolved, note = candidate, rng.choice(FOLLOW_UP_NOTES)
     return CasePlan(
         item=plan.item,

@@ -5,7 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from zaixian.demo.seed import DEMO_PASSWORD
+from zaixian.demo import actions, queries, service_seed
+from zaixian.demo.seed import DEMO_PASSWORD, DEPARTMENT_TREE
 from zaixian.portal.models import ArticlePage
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +50,21 @@ def test_generate_articles_refuses_an_unknown_site():
 def test_generate_articles_needs_the_demo_city():
     with pytest.raises(CommandError):
         run("generate_articles", "--count", "5")
+
+
+def test_the_service_hall_is_loaded_once_even_before_the_city():
+    departments = actions.create_demo_departments(spec=DEPARTMENT_TREE)
+    assert not queries.is_service_hall_loaded()
+
+    hall = actions.load_service_hall()
+    before = actions.demo_counts()
+    summary = actions.load_demo(article_scale=0.02)
+    after = actions.demo_counts()
+
+    assert queries.is_service_hall_loaded()
+    assert hall.items == len(service_seed.ITEMS)
+    assert hall.cases >= 2300
+    assert not summary.service_hall_created
+    for name in ("service_items", "applications", "cases", "case_events", "ratings"):
+        assert after[name] == before[name], name
+    assert len(departments) == after["departments"]
