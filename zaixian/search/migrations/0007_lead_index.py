@@ -17,6 +17,9 @@ SQLITE_FORWARD = [
     "CREATE VIRTUAL TABLE zaixian_search_fts_lead USING fts5("
     'title, lead, tokenize = "unicode61 remove_diacritics 0")',
 ]
+SQLITE_OPTIMIZE = (
+    "INSERT INTO zaixian_search_fts_lead (zaixian_search_fts_lead) VALUES ('optimize')"
+)
 SQLITE_BACKWARD = ["DROP TABLE IF EXISTS zaixian_search_fts_lead"]
 POSTGRES_FORWARD = [
     "ALTER TABLE zaixian_search_vector ADD COLUMN lead_vector tsvector",
@@ -73,6 +76,9 @@ def forward(apps, schema_editor):
         if vendor == "postgresql":
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             cursor.execute(POSTGRES_INDEX)
+        else:
+            # One b-tree per table instead of the many segments a bulk fill leaves.
+            cursor.execute(SQLITE_OPTIMIZE)
 
 
 def backward(apps, schema_editor):
