@@ -1013,7 +1013,10 @@ def create_demo_case_history(
     citizens = [pair for pair in applicants if pair[1].kind == "citizen"]
     organisations = [pair for pair in applicants if pair[1].kind == "organisation"]
     fields = {
-        item.pk: [(f.key, f.field_type, rules_choices(f.choices)) for f in item.form_fields.all()]
+        item.pk: [
+            (spec.key, spec.field_type, rules.form_choices(spec.choices))
+            for spec in item.form_fields.all()
+        ]
         for item in online
     }
     files = {item.pk: _sample_files(item=item) for item in online}
@@ -1172,10 +1175,6 @@ def _insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
                 f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608 — names from model metadata, values bound
                 values[start : start + BULK_BATCH_SIZE],
             )
-
-
-def rules_choices(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def _bulk_materials(
@@ -1443,7 +1442,7 @@ def _showcase_case(
         legal_representative=profile.legal_representative,
     )
     application = service_actions.start_application(item=item, applicant=applicant)
-    fields = [(f.key, f.field_type, rules_choices(f.choices)) for f in item.form_fields.all()]
+    fields = [(f.key, f.field_type, rules.form_choices(f.choices)) for f in item.form_fields.all()]
     service_actions.save_application_draft(
         application=application,
         actor=applicant,
@@ -1468,9 +1467,9 @@ def _showcase_case(
     if submitted_days_ago is None:
         return None
     case = service_actions.submit_application(application=application, actor=applicant)
-    times = [_office_moment(_days_ago(calendars, today, submitted_days_ago), rng)]
+    times = [_office_moment(rules.working_day_before(calendars, today, submitted_days_ago), rng)]
     for transition, days_ago, note in steps:
-        day = _days_ago(calendars, today, days_ago)
+        day = rules.working_day_before(calendars, today, days_ago)
         try:
             if transition == "correct":
                 # The applicant's correction resumes the clock on the real today.
@@ -1565,15 +1564,6 @@ def showcase_applications(
         )
         submitted += case is not None
     return submitted
-
-
-def _days_ago(calendars: rules.Calendars, today: date, n: int) -> date:
-    day = today
-    while n > 0:
-        day -= timedelta(days=1)
-        if calendars(day.year).is_working_day(day):
-            n -= 1
-    return day
 
 
 def _office_moment(day: date, rng: random.Random) -> datetime:

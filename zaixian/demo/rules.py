@@ -1086,6 +1086,20 @@ def run_clock(
     return ClockState(**clock)
 
 
+def working_day_before(calendars: Calendars, day: date, n: int) -> date:
+    """The ``n``-th working day before ``day`` (``day`` itself not counted; 0: ``day``)."""
+    while n > 0:
+        day -= timedelta(days=1)
+        if calendars(day.year).is_working_day(day):
+            n -= 1
+    return day
+
+
+def form_choices(text: str) -> list[str]:
+    """The choices of a choice field, as the application form reads them."""
+    return service_rules.parse_choices(text)
+
+
 class _Days:
     """Working-day steps over a calendar lookup, and office-hours times on those days."""
 
@@ -1101,11 +1115,7 @@ class _Days:
         return core_rules.add_working_days_with(self.calendars, day, n).date
 
     def before(self, day: date, n: int) -> date:
-        while n > 0:
-            day -= timedelta(days=1)
-            if self.is_working(day):
-                n -= 1
-        return day
+        return working_day_before(self.calendars, day, n)
 
     def office_time(self, day: date, *, not_before: datetime | None = None) -> datetime:
         """A time in office hours (8:30–12:00, 14:30–17:30) on ``day``, after ``not_before``
