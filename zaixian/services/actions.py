@@ -8,6 +8,7 @@ to show; bad files raise Django's ``ValidationError`` (from ``core.uploads``).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -146,9 +147,18 @@ def _check_editable(application: Application, actor: Any) -> None:
         raise ApplicationNotEditableError
 
 
+# Control characters (NUL above all, which PostgreSQL refuses in text and JSON) never belong
+# in what a person typed; tabs and line breaks stay.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_text(text: str, limit: int) -> str:
+    return _CONTROL_CHARACTERS.sub("", text).strip()[:limit]
+
+
 def _stored_value(value: Any) -> str:
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return text.strip()[:2000]
+    return _clean_text(text, 2000)
 
 
 def save_application_draft(
@@ -348,7 +358,7 @@ def correct_application(
             case=case,
             transition="correct",
             actor=actor,
-            note=note,
+            note=_clean_text(note, 2000),
             expected_version=expected_version,
         )
     return event
@@ -462,7 +472,7 @@ def rate_service(*, case: Case, actor: Any, grade: int, comment: str = "") -> Se
     application = Application.objects.select_related("item").filter(case=case).first()
     if application is None:
         raise RatingNotAllowedError
-    comment = comment.strip()[:1000]
+    comment = _clean_text(comment, 1000)
     try:
         with transaction.atomic():
             rating = ServiceRating.objects.create(

@@ -562,3 +562,28 @@ def test_discard_own_draft(client, item, citizen):
 
     assert response["Location"] == reverse("services:my_applications")
     assert not Application.objects.filter(pk=application.pk).exists()
+
+
+def test_odd_input_gets_a_clear_answer_not_a_server_error(client, item, citizen):
+    client.force_login(citizen)
+    application = actions.start_application(item=item, applicant=citizen)
+    long_text = "字" * 5000
+
+    responses = [
+        client.get(reverse("services:catalogue"), {"q": long_text, "kind": "x", "audience": "y"}),
+        client.post(
+            reverse("services:track"), {"tracking_number": long_text, "phone_last4": "abcd"}
+        ),
+        client.post(
+            reverse("services:application", args=[application.pk]),
+            {"action": "submit", "name": long_text, "scope": long_text, "id_number": "1\x002"},
+        ),
+        client.post(reverse("services:rate", args=[application.pk]), {"grade": "x"}),
+        client.get(reverse("services:application", args=[2**62])),
+        client.get(reverse("services:item", args=["%00<script>"])),
+    ]
+
+    assert [r.status_code for r in responses] == [200, 400, 400, 404, 404, 404]
+    application.refresh_from_db()
+    assert len(application.form_data["name"]) == 2000
+    assert application.form_data["id_number"] == "12"  # PostgreSQL refuses NUL in JSON
