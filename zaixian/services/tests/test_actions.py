@@ -435,7 +435,9 @@ def test_discard_refused_for_someone_else(item, citizen, other_citizen):
 def test_correction_note_loses_control_characters(submitted, citizen, officer):
     case = submitted.case
     case_actions.transition_case(case=case, transition="accept", actor=officer)
-    case_actions.transition_case(case=case, transition="request_correction", actor=officer, note="补")
+    case_actions.transition_case(
+        case=case, transition="request_correction", actor=officer, note="补"
+    )
 
     event = actions.correct_application(application=submitted, actor=citizen, note="已\x00补正\x07")
 
