@@ -429,7 +429,8 @@ ACCOUNTS = (
         "leader",
         "郑",
         "领导",
-        "JCZFB",
+        # The city government itself, so the leader sees every department's cases.
+        "JC",
         "LEADER",
         None,
         (),

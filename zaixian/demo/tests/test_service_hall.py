@@ -304,3 +304,15 @@ def test_a_second_load_adds_nothing(demo_city):
     assert not summary.created
     assert not summary.service_hall_created
     assert queries.is_service_hall_loaded()
+
+
+def test_demo_leader_overviews_every_department(demo_city):
+    from django.contrib.auth import get_user_model
+
+    from zaixian.cases.queries import deadline_overview
+
+    leader = get_user_model().objects.get(username="leader")
+
+    departments = {row.department.code for row in deadline_overview(user=leader)}
+
+    assert len(departments) >= 7
