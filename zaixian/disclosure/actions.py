@@ -367,6 +367,25 @@ def create_disclosure_item(
     return item
 
 
+@transaction.atomic
+def adopt_copied_item(*, item: DisclosureItemPage) -> DisclosureItemPage:
+    """A copy of an item (Wagtail's "copy") belongs to the catalogue it was copied into: it
+    takes that organisation, a fresh index number and its own deadline."""
+    item = DisclosureItemPage.objects.get(pk=item.pk)
+    parent = item.get_parent()
+    catalogue = parent.specific if parent is not None else None
+    if not isinstance(catalogue, DisclosureCataloguePage):
+        return item
+    item.index_number = None
+    prepare_disclosure_item(item=item, catalogue=catalogue)
+    DisclosureItemPage.objects.filter(pk=item.pk).update(
+        department=item.department,
+        index_number=item.index_number,
+        publication_deadline=item.publication_deadline,
+    )
+    return item
+
+
 def record_item_publication(*, item: DisclosureItemPage) -> None:
     """On publication: an item without a publish date takes the day it was first published
     (Wagtail's ``first_published_at``, in the city's time zone)."""

@@ -15,7 +15,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.models import Page
 
-from zaixian.disclosure import queries, views
+from zaixian.disclosure import actions, queries, views
 from zaixian.disclosure.models import DisclosureItemPage
 
 admin_urlpatterns = [
@@ -84,3 +84,13 @@ def keep_items_in_their_catalogue(
         _("A disclosure item stays in its organisation's catalogue; copy it instead of moving it."),
     )
     return redirect("wagtailadmin_explore", parent.pk if parent else page.pk)
+
+
+@hooks.register("after_copy_page")
+def adopt_copied_items(request: HttpRequest, page: Page, new_page: Page) -> None:
+    """A copied item (or a copied catalogue's items) gets the index numbers and organisation
+    of where it now is."""
+    for copy in [new_page, *new_page.get_descendants()]:
+        specific = copy.specific
+        if isinstance(specific, DisclosureItemPage):
+            actions.adopt_copied_item(item=specific)

@@ -243,3 +243,30 @@ def test_moving_an_item_to_another_catalogue_is_refused(
     item.refresh_from_db()
     assert item.get_parent().pk == education.catalogue.pk
     assert item.date_written == dt.date(2026, 3, 2)
+
+
+def test_copying_an_item_into_another_catalogue_gives_it_that_organisation_and_number(
+    client, education, finance, django_user_model
+):
+    item = make_item(catalogue=education.catalogue, category_code="07")
+    admin = django_user_model.objects.create_superuser(username="root", password="pw")
+    client.force_login(admin)
+
+    response = client.post(
+        reverse("wagtailadmin_pages:copy", args=(item.pk,)),
+        {
+            "new_title": item.title,
+            "new_slug": "copied",
+            "new_parent_page": str(finance.catalogue.pk),
+            "copy_subpages": "false",
+            "publish_copies": "false",
+            "alias": "false",
+        },
+    )
+
+    assert response.status_code == 302
+    copy = DisclosureItemPage.objects.get(slug="copied")
+    assert copy.department == finance.department
+    assert copy.index_number.startswith("JCCZJ-07-")
+    item.refresh_from_db()
+    assert item.index_number.startswith("JCJYJ-07-")
