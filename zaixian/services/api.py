@@ -38,6 +38,17 @@ from zaixian.services.models import (
 
 router = Router(tags=["services"])
 
+MAX_PAGE = 100
+
+
+class Pages(LimitOffsetPagination):
+    """``limit`` (1–100, default 20) and ``offset``: no request reads a whole table."""
+
+    class Input(Schema):
+        limit: int = Field(20, ge=1, le=MAX_PAGE)
+        offset: int = Field(0, ge=0)
+
+
 CATALOGUE_RATE = "120/m"
 READ_RATE = "120/m"
 WRITE_RATE = "30/m"
@@ -327,10 +338,10 @@ def _catalogue_filters(filters: CatalogueFilters) -> dict[str, Any]:
     response={200: list[ItemSummaryOut], 400: ErrorOut, 429: ErrorOut},
     summary="The published service items",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_items(request: HttpRequest, filters: Query[CatalogueFilters]) -> Any:
-    """Published items in department order, filtered; paged with ``limit`` (≤ 100) and
-    ``offset``."""
+    """Published items in department order, filtered; paged with ``limit`` (1–100, default
+    20) and ``offset``."""
     _limit(request, scope="api:catalogue", rate=CATALOGUE_RATE)
     return queries.published_items(**_catalogue_filters(filters))
 
@@ -424,7 +435,7 @@ def _refused(error: actions.ApplicationError) -> ApiError:
     response={200: list[ApplicationOut], **_APPLICATION_ERRORS},
     summary="My applications, drafts and submitted, newest first",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_applications(request: HttpRequest) -> Any:
     _limit(request, scope="api:applications:read", rate=READ_RATE)
     return queries.applications_of(user=request.user)

@@ -71,6 +71,16 @@ def test_catalogue_lists_published_items_with_a_count(client, item, django_asser
     assert first["accepts_online"] is True
 
 
+def test_catalogue_pages_with_limit_and_offset(client, item):
+    ServiceItemFactory(department=item.department)
+    ServiceItemFactory(department=item.department)
+
+    first = client.get(f"{BASE}/items", {"limit": 2}).json()
+    rest = client.get(f"{BASE}/items", {"limit": 2, "offset": 2}).json()
+
+    assert (first["count"], len(first["items"]), len(rest["items"])) == (3, 2, 1)
+
+
 def test_catalogue_filters_by_kind_department_audience_life_event_and_words(client, item):
     other = ServiceItemFactory(kind="payment", for_businesses=False, name="农机购置补贴")
     event = LifeEventFactory()
@@ -107,7 +117,9 @@ def test_catalogue_refuses_unknown_filter_values(client, item, params, field):
     assert response.json()["detail"].startswith("未知")
 
 
-@pytest.mark.parametrize("params", [{"limit": "many"}, {"limit": -1}, {"q": "x" * 101}])
+@pytest.mark.parametrize(
+    "params", [{"limit": "many"}, {"limit": -1}, {"limit": 101}, {"q": "x" * 101}]
+)
 def test_catalogue_answers_422_to_malformed_parameters(client, params):
     response = client.get(f"{BASE}/items", params)
 
