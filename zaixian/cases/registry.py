@@ -80,6 +80,10 @@ class CaseType:
     max_extension_days: int = 0
     warning_days: int = 2
     starts_clock: bool = False  # the clock runs from submission (no separate acceptance)
+    # Applicant steps the module handles on its own page (e.g. a correction re-checks the
+    # form), and "module.path:function" giving that page's URL for a case.
+    module_transitions: frozenset[str] = frozenset()
+    applicant_url: str = ""
     after_transition: str = ""
     detail_template: str = ""
     _states: dict[str, State] = field(init=False, repr=False, compare=False)

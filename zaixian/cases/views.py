@@ -3,6 +3,7 @@ the officers' worklist, a case's desk, the leaders' deadline overview and the ca
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +25,18 @@ from zaixian.cases import actions, queries, registry
 from zaixian.cases.forms import AssignForm, TransitionForm, WorklistFilterForm
 from zaixian.cases.models import Case
 from zaixian.core import audit
+
+
+def _module_page(case: Case) -> str:
+    """The module's own page for the applicant's case, when its type names one."""
+    try:
+        declared = case.type
+    except registry.UnknownCaseTypeError:
+        return ""
+    if not declared.applicant_url:
+        return ""
+    module_name, _sep, function_name = declared.applicant_url.partition(":")
+    return str(getattr(importlib.import_module(module_name), function_name)(case))
 
 
 def _available(case: Case, actor: Any) -> list[registry.Transition]:
@@ -75,7 +88,11 @@ def my_case(request: HttpRequest, tracking_number: str) -> HttpResponse:
     case = queries.applicant_case(user=request.user, tracking_number=tracking_number)
     if case is None:
         raise Http404
-    transitions = _available(case, request.user)
+    # Steps the module handles on its own page (a correction re-checks the form) are not
+    # offered here; the page links there instead.
+    transitions = [
+        t for t in _available(case, request.user) if t.name not in case.type.module_transitions
+    ]
     form = None
     if transitions:
         form = TransitionForm(
@@ -95,6 +112,7 @@ def my_case(request: HttpRequest, tracking_number: str) -> HttpResponse:
             "events": queries.case_history(case=case, public_only=True),
             "attachments": queries.case_attachments(case=case, public_only=True),
             "form": form,
+            "module_page": _module_page(case),
         },
         status=status,
     )

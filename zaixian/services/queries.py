@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from zaixian.cases.models import Case, CaseEvent
 from zaixian.core.models import Department
@@ -238,3 +239,8 @@ def rating_totals() -> RatingRow:
 def item_rating(*, item: ServiceItem) -> RatingRow:
     values = ServiceRating.objects.filter(item=item).aggregate(**_grade_annotations())
     return _row(item.name, item.pk, values)
+
+
+def application_url(case: Case) -> str:
+    """The applicant's page of the application behind ``case`` (named by the case type)."""
+    return reverse("services:application", args=[case.application.pk])

@@ -106,6 +106,9 @@ APPLICATION = CaseType(
     max_extension_days=LICENSING_EXTENSION_WORKING_DAYS,
     detail_template="services/admin/application_panel.html",
     after_transition="zaixian.services.actions:after_application_transition",
+    # Corrections go through the application page, which checks the form again.
+    module_transitions=frozenset({"correct"}),
+    applicant_url="zaixian.services.queries:application_url",
 )
 
 RATING_FOLLOW_UP = CaseType(

@@ -367,3 +367,34 @@ def test_cannot_assign_to_officer_of_another_department(client, case, officer):
 
     assert response.status_code == 400
     assert Case.objects.get(pk=case.pk).assignee is None
+
+
+@pytest.mark.django_db
+def test_module_steps_are_not_offered_on_the_generic_page(client, case, officer, permit_type):
+    from dataclasses import replace
+
+    from zaixian.cases import registry
+
+    actions.transition_case(case=case, transition="accept", actor=officer)
+    actions.transition_case(case=case, transition="request_correction", actor=officer, note="补")
+    registry.unregister_case_type(permit_type.key)
+    registry.register_case_type(
+        replace(
+            permit_type,
+            module_transitions=frozenset({"correct"}),
+            applicant_url="zaixian.cases.tests.test_views:module_page_for",
+        )
+    )
+    client.force_login(case.applicant)
+
+    page = client.get(case.get_absolute_url())
+    posted = client.post(case.get_absolute_url(), {"transition": "correct", "version": 2})
+
+    assert f"/module/{case.pk}/" in page.text
+    assert 'value="correct"' not in page.text
+    assert posted.status_code in (400, 409)
+    assert Case.objects.get(pk=case.pk).state == "correction"
+
+
+def module_page_for(case):
+    return f"/module/{case.pk}/"
