@@ -205,6 +205,24 @@ def ensure_disclosure_guide(
     return guide
 
 
+def ensure_disclosure_categories() -> int:
+    """The fixed category list (``rules.DISCLOSURE_CATEGORIES``), as the data migration loads
+    it; for databases emptied since (test flushes). Returns how many were missing."""
+    missing = 0
+    for order, (code, name, article, is_interpretation) in enumerate(rules.DISCLOSURE_CATEGORIES):
+        _category, created = DisclosureCategory.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "article": article,
+                "sort_order": (order + 1) * 10,
+                "is_policy_interpretation": is_interpretation,
+            },
+        )
+        missing += created
+    return missing
+
+
 # --- Index numbers and items --------------------------------------------------------------
 
 

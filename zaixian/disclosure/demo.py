@@ -222,6 +222,7 @@ def load_disclosure_demo(
     (0 when ``/zwgk/`` already holds items: the call is idempotent). Tests pass smaller
     numbers of items."""
     started = time.monotonic()
+    actions.ensure_disclosure_categories()
     root = actions.ensure_disclosure_root()
     if DisclosureItemPage.objects.descendant_of(root).exists():
         _write(stdout, "disclosure: already loaded")

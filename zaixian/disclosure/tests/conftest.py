@@ -25,7 +25,13 @@ class Organisation:
 
 
 @pytest.fixture
-def site(db: None) -> Site:
+def categories(db: None) -> None:
+    """The data migration's categories; a transactional test elsewhere may have flushed them."""
+    actions.ensure_disclosure_categories()
+
+
+@pytest.fixture
+def site(categories: None) -> Site:
     Site.objects.all().delete()
     return portal_actions.create_site(
         hostname="localhost", port=80, site_name="晋城在线", root_title="晋城在线", is_default=True
@@ -38,7 +44,7 @@ def disclosure_root(site: Site) -> DisclosureIndexPage:
 
 
 @pytest.fixture
-def city(db: None) -> Department:
+def city(categories: None) -> Department:
     return core_actions.create_department(
         parent=None, name="晋城市人民政府", code="JC", kind=Department.Kind.GOVERNMENT
     )

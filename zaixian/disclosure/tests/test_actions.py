@@ -189,3 +189,37 @@ def test_record_item_publication_sets_missing_publish_date(education):
         item.publish_date
         == item.first_published_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_index_numbers_allocated_at_once_on_postgres_are_all_different(education):
+    import threading
+
+    from django.db import connection
+
+    department, fee_category = education.department, category("08")
+    barrier = threading.Barrier(4)
+    numbers: list[str] = []
+    lock = threading.Lock()
+
+    def allocate() -> None:
+        try:
+            barrier.wait()
+            for _ in range(5):
+                number = actions.allocate_index_number(
+                    department=department, category=fee_category, year=2026
+                )
+                with lock:
+                    numbers.append(number)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=allocate) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(numbers) == 20
+    assert sorted(numbers) == [f"JCJYJ-08-2026-{n:04d}" for n in range(1, 21)]
