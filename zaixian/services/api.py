@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
@@ -462,7 +462,7 @@ def create_application(request: HttpRequest, payload: ApplicationIn) -> Any:
             )
     except actions.ApplicationError as error:
         raise _refused(error) from error
-    return 201, _DetailView(_own(request, application.pk))
+    return Status(201, _DetailView(_own(request, application.pk)))
 
 
 @router.get(
@@ -533,7 +533,7 @@ def upload_material(
         raise _refused(error) from error
     except ValidationError as error:
         raise ApiError(400, _("The file was refused."), {"file": error.messages}) from error
-    return 201, stored
+    return Status(201, stored)
 
 
 @router.post(
