@@ -216,7 +216,13 @@ class CatalogueFilters(Schema):
     q: str = Field("", max_length=100, description="words in the name or summary")
 
 
-FormValue = str | int | float | bool | None
+# A form value as JSON gives it: text, a number, or null to clear the field.
+FormValue = str | int | float | None
+
+
+def _typed(form_data: dict[str, FormValue]) -> dict[str, str | int | float]:
+    """The values as the web form sends them: null is an empty field."""
+    return {key: "" if value is None else value for key, value in form_data.items()}
 
 
 class ApplicationIn(Schema):
@@ -458,7 +464,7 @@ def create_application(request: HttpRequest, payload: ApplicationIn) -> Any:
         application = actions.start_application(item=item, applicant=request.user)
         if payload.form_data:
             actions.save_application_draft(
-                application=application, actor=request.user, form_data=payload.form_data
+                application=application, actor=request.user, form_data=_typed(payload.form_data)
             )
     except actions.ApplicationError as error:
         raise _refused(error) from error
@@ -488,7 +494,7 @@ def save_application(request: HttpRequest, pk: int, payload: DraftIn) -> Any:
     application = _own(request, pk)
     try:
         actions.save_application_draft(
-            application=application, actor=request.user, form_data=payload.form_data
+            application=application, actor=request.user, form_data=_typed(payload.form_data)
         )
     except actions.ApplicationError as error:
         raise _refused(error) from error

@@ -219,6 +219,17 @@ def test_draft_values_are_merged_by_put(signed_in, item):
     assert response.json()["form_data"] == {"phone": "13900000000"}
 
 
+def test_null_clears_a_draft_value(signed_in, item):
+    pk = post_json(
+        signed_in, f"{BASE}/applications", {"item": item.code, "form_data": {"name": "王小明"}}
+    ).json()["id"]
+
+    response = put_json(signed_in, f"{BASE}/applications/{pk}", {"form_data": {"name": None}})
+
+    assert response.json()["form_data"] == {"name": ""}
+    assert "name" in response.json()["errors"]
+
+
 def test_my_applications_lists_mine_only(
     signed_in, citizen, other_citizen, item, django_assert_num_queries
 ):
