@@ -10,9 +10,10 @@ class DisclosureConfig(AppConfig):
 
     def ready(self) -> None:
         from zaixian.disclosure import forms, signal_handlers
-        from zaixian.disclosure.models import DisclosureItemPage
+        from zaixian.disclosure.models import DisclosureCataloguePage, DisclosureItemPage
 
         # The editor's form checks the metadata and hands out the index number through
         # disclosure.actions; models may not import forms (layers), so it is attached here.
         DisclosureItemPage.base_form_class = forms.DisclosureItemPageForm
+        DisclosureCataloguePage.base_form_class = forms.DisclosureCataloguePageForm
         signal_handlers.connect()

@@ -103,6 +103,16 @@ class DisclosureItemPageForm(WagtailAdminPageForm):
         return super().save(commit=commit)
 
 
+class DisclosureCataloguePageForm(WagtailAdminPageForm):
+    """``DisclosureCataloguePage.base_form_class``: the organisation is chosen when the
+    catalogue is created and fixed after (its items' index numbers carry its code)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "department" in self.fields:
+            self.fields["department"].disabled = True
+
+
 MAX_REPORT_YEARS = 10
 
 

@@ -16,7 +16,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.models import Page
 
 from zaixian.disclosure import actions, queries, views
-from zaixian.disclosure.models import DisclosureItemPage
+from zaixian.disclosure.models import DisclosureCataloguePage, DisclosureItemPage
 
 admin_urlpatterns = [
     path("late/", views.LateItemsView.as_view(), name="late_items"),
@@ -94,3 +94,12 @@ def adopt_copied_items(request: HttpRequest, page: Page, new_page: Page) -> None
         specific = copy.specific
         if isinstance(specific, DisclosureItemPage):
             actions.adopt_copied_item(item=specific)
+
+
+@hooks.register("after_create_page")
+def set_up_new_catalogue(request: HttpRequest, page: Page) -> None:
+    """A catalogue made in the admin gets its organisation's editors, reviewers and review
+    workflow at once, as one made by ``actions.create_disclosure_catalogue`` does."""
+    specific = page.specific
+    if isinstance(specific, DisclosureCataloguePage):
+        actions.setup_catalogue_permissions(catalogue=specific)

@@ -270,3 +270,53 @@ def test_copying_an_item_into_another_catalogue_gives_it_that_organisation_and_n
     assert copy.index_number.startswith("JCCZJ-07-")
     item.refresh_from_db()
     assert item.index_number.startswith("JCJYJ-07-")
+
+
+def catalogue_form(department, **overrides) -> dict[str, str]:
+    values = {
+        "title": "晋城市民政局政府信息公开目录",
+        "slug": "jcmzj",
+        "department": str(department.pk),
+        "intro": "",
+        "per_page": "20",
+        "comments": inline_formset([]),
+    }
+    values.update(overrides)
+    return nested_form_data(values)
+
+
+def test_catalogue_made_in_the_admin_gets_its_groups(
+    client, disclosure_root, city, django_user_model
+):
+    from zaixian.core import actions as core_actions
+    from zaixian.disclosure.models import DisclosureCataloguePage
+
+    civil = core_actions.create_department(
+        parent=city, name="晋城市民政局", code="JCMZJ", kind="bureau"
+    )
+    client.force_login(django_user_model.objects.create_superuser(username="root", password="pw"))
+
+    response = client.post(
+        reverse(
+            "wagtailadmin_pages:add",
+            args=("disclosure", "disclosurecataloguepage", disclosure_root.pk),
+        ),
+        catalogue_form(civil),
+    )
+
+    assert response.status_code == 302
+    catalogue = DisclosureCataloguePage.objects.get(department=civil)
+    assert catalogue.group_permissions.filter(group__name="晋城市民政局·信息公开编辑").exists()
+
+
+def test_catalogue_organisation_cannot_be_changed_in_the_editor(client, education, finance):
+    client.force_login(education.reviewer)
+    catalogue = education.catalogue
+
+    client.post(
+        reverse("wagtailadmin_pages:edit", args=(catalogue.pk,)),
+        catalogue_form(finance.department, title=catalogue.title, slug=catalogue.slug),
+    )
+
+    catalogue.refresh_from_db()
+    assert catalogue.department_id == education.department.pk
