@@ -27,9 +27,14 @@ POSTGRES_FORWARD = [
     "ALTER TABLE zaixian_search_vector ALTER COLUMN lead_vector SET COMPRESSION lz4",
     "ALTER TABLE zaixian_search_vector ALTER COLUMN title_vector SET STORAGE MAIN",
 ]
-POSTGRES_INDEX = (
-    "CREATE INDEX zaixian_search_lead_gin ON zaixian_search_vector USING gin (lead_vector)"
-)
+POSTGRES_GIN_INDEXES = [
+    ("zaixian_search_vector_gin", "vector"),
+    ("zaixian_search_title_gin", "title_vector"),
+    ("zaixian_search_lead_gin", "lead_vector"),
+]
+"""Every row is rewritten, and a rewritten row gets new entries in every GIN index (about 950
+for the whole vector): dropping them and building them once afterwards is much faster on a
+large index (the row-by-row way took more than half an hour for 200,000 documents)."""
 POSTGRES_BACKWARD = [
     "DROP INDEX IF EXISTS zaixian_search_lead_gin",
     "ALTER TABLE zaixian_search_vector DROP COLUMN IF EXISTS lead_vector",
@@ -49,6 +54,8 @@ def forward(apps, schema_editor):
     elif vendor == "postgresql":
         for statement in POSTGRES_FORWARD:
             schema_editor.execute(statement)
+        for name, _column in POSTGRES_GIN_INDEXES:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
         indexed = "SELECT document_id FROM zaixian_search_vector"
     else:
         return
@@ -75,7 +82,8 @@ def forward(apps, schema_editor):
             cursor.executemany(SQLITE_INSERT if vendor == "sqlite" else POSTGRES_UPDATE, rows)
         if vendor == "postgresql":
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            cursor.execute(POSTGRES_INDEX)
+            for name, column in POSTGRES_GIN_INDEXES:
+                cursor.execute(f"CREATE INDEX {name} ON zaixian_search_vector USING gin ({column})")
         else:
             # One b-tree per table instead of the many segments a bulk fill leaves.
             cursor.execute(SQLITE_OPTIMIZE)
