@@ -47,9 +47,13 @@ from zaixian.demo.seed import (
     DepartmentSpec,
     SiteSpec,
 )
+from zaixian.disclosure import actions as disclosure_actions
+from zaixian.disclosure.demo import load_disclosure_demo
+from zaixian.disclosure.models import DisclosureIndexPage
 from zaixian.portal import actions as portal_actions
 from zaixian.portal.models import ArticlePage, ChannelPage, HomePage, SiteFooterSettings, TopicPage
 from zaixian.services import actions as service_actions
+from zaixian.services import reports
 from zaixian.services.models import (
     Application,
     ApplicationMaterial,
@@ -137,6 +141,17 @@ def remove_wagtail_welcome_site() -> None:
             root.delete()
 
 
+class _ProgressWriter:
+    """Lets modules that report to a stream report to the demo's progress function."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+
+    def write(self, message: str) -> None:
+        if message.strip():
+            self.progress(message.rstrip("\n"))
+
+
 def load_demo(
     *, article_scale: float = 1.0, seed: int = DEFAULT_SEED, progress: Progress = _silent
 ) -> DemoSummary:
@@ -150,6 +165,7 @@ def load_demo(
         hall_created = not queries.is_service_hall_loaded()
         if hall_created:
             load_service_hall(seed=seed, progress=progress)
+        load_disclosure_demo(stdout=_ProgressWriter(progress))
         counts = demo_counts()
         return DemoSummary(
             created=False,
@@ -169,6 +185,7 @@ def load_demo(
         progress(f"departments: {len(departments)} ({time.monotonic() - started:.1f} s)")
         sites = {spec.key: create_demo_site(spec=spec, departments=departments) for spec in SITES}
         remove_wagtail_welcome_site()
+        disclosure_actions.ensure_disclosure_root()
         progress(f"sites: {len(sites)} ({time.monotonic() - started:.1f} s)")
         accounts = create_demo_accounts(departments=departments, sites=sites)
         progress(f"accounts: {len(accounts)} ({time.monotonic() - started:.1f} s)")
@@ -192,6 +209,7 @@ def load_demo(
         hall_created = not queries.is_service_hall_loaded()
         if hall_created:
             load_service_hall(seed=seed, progress=progress)
+        load_disclosure_demo(stdout=_ProgressWriter(progress))
     counts = demo_counts()
     return DemoSummary(
         created=True,
@@ -270,6 +288,13 @@ def create_demo_channels(*, site: Site, spec: SiteSpec) -> dict[str, ChannelPage
 
     def add(node: ChannelSpec, parent: Page, order: int) -> None:
         page: ChannelPage | TopicPage
+        existing = DisclosureIndexPage.objects.child_of(parent).filter(slug=node.slug).first()
+        if existing is not None:
+            # 政务公开 is the open-government tree at /zwgk/ (the disclosure app's page): its
+            # sub-channels (policy documents, annual reports, …) go under that page.
+            for child_order, child in enumerate(node.children):
+                add(child, Page.objects.get(pk=existing.pk), child_order)
+            return
         if node.is_topic:
             page = TopicPage(
                 title=node.title, slug=node.slug, intro=node.intro, show_in_menus=node.in_menu
@@ -661,6 +686,8 @@ def load_service_hall(
         progress(f"historic cases: {cases} ({time.monotonic() - started:.1f} s)")
         showcase = showcase_applications(items=items, accounts=accounts, officers=officers)
         progress(f"demo accounts' cases: {showcase} ({time.monotonic() - started:.1f} s)")
+        # Months cached before these past-dated cases existed would stay stale (shared caches).
+        transaction.on_commit(reports.invalidate_statistics_cache)
     return ServiceHallSummary(
         items=len(items),
         officers=len(officers),

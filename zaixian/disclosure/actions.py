@@ -84,17 +84,20 @@ def ensure_disclosure_root(*, site: Site | None = None) -> DisclosureIndexPage:
     if existing is not None:
         return existing
     squatter = home.get_children().filter(slug=ROOT_SLUG).first()
-    if squatter is not None:
-        squatter = squatter.specific
-        squatter.slug = f"{ROOT_SLUG}-{squatter.pk}"
-        squatter.save(update_fields=["slug", "url_path"], clean=False)
-    root = DisclosureIndexPage(title=ROOT_TITLE, slug=ROOT_SLUG, live=True, show_in_menus=True)
+    # With a squatter, the new page is made under a temporary slug, takes the squatter's
+    # children, and only then the slug: Wagtail creates redirects for moved and renamed pages
+    # when the transaction commits, so every page they point to must still exist by then.
+    slug = f"{ROOT_SLUG}-new" if squatter is not None else ROOT_SLUG
+    root = DisclosureIndexPage(title=ROOT_TITLE, slug=slug, live=True, show_in_menus=True)
     Page.objects.get(pk=home.pk).add_child(instance=root)
-    root.save_revision().publish()
     if squatter is not None:
         for child in squatter.get_children():
-            child.specific.move(root, pos="last-child")
+            child.specific.move(DisclosureIndexPage.objects.get(pk=root.pk), pos="last-child")
         Page.objects.get(pk=squatter.pk).delete()
+        root = DisclosureIndexPage.objects.get(pk=root.pk)
+        root.slug = ROOT_SLUG
+        root.save(clean=False)
+    root.save_revision().publish()
     return DisclosureIndexPage.objects.get(pk=root.pk)
 
 

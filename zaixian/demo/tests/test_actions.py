@@ -74,7 +74,13 @@ def test_portal_channels_have_conventional_slugs_and_home_sections(demo_city):
     slugs = set(ChannelPage.objects.descendant_of(home).values_list("slug", flat=True))
 
     assert isinstance(home, HomePage)
-    assert {"jrjc", "ywdt", "tzgg", "bmdt", "xqdt", "zwgk", "bsfw", "hdjl", "ztzl"} <= slugs
+    assert {"jrjc", "ywdt", "tzgg", "bmdt", "xqdt", "bsfw", "hdjl", "ztzl"} <= slugs
+    # 政务公开 is the disclosure app's page at /zwgk/, with the section's channels under it.
+    zwgk = home.get_children().get(slug="zwgk").specific
+    assert type(zwgk).__name__ == "DisclosureIndexPage"
+    assert {"zcwj", "gknb", "czzj"} <= set(
+        ChannelPage.objects.child_of(zwgk).values_list("slug", flat=True)
+    )
     assert home.headline_channel.slug == "jrjc"
     assert home.notice_channel.slug == "tzgg"
     assert TopicPage.objects.descendant_of(home).live().count() >= 2

@@ -27,7 +27,9 @@ class DisclosureIndexPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("per_page")]
     parent_page_types = ["portal.HomePage"]
-    subpage_types = ["disclosure.DisclosureCataloguePage"]
+    # Plain channels of the portal's 政务公开 section (policy documents, annual reports) live
+    # beside the organisations' catalogues.
+    subpage_types = ["disclosure.DisclosureCataloguePage", "portal.ChannelPage"]
     max_count_per_parent = 1
 
     class Meta:

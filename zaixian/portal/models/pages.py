@@ -89,7 +89,12 @@ class ChannelPage(Page):
         ),
     ]
     subpage_types = ["portal.ChannelPage", "portal.ArticlePage", "portal.TopicPage"]
-    parent_page_types = ["portal.HomePage", "portal.ChannelPage", "portal.TopicPage"]
+    parent_page_types = [
+        "portal.HomePage",
+        "portal.ChannelPage",
+        "portal.TopicPage",
+        "disclosure.DisclosureIndexPage",  # the 政务公开 section's plain channels
+    ]
 
     class Meta:
         verbose_name = _("channel")
