@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from wagtail.models import Site
+from django.conf import settings
+from wagtail.models import Collection, Locale, Page, Site
 
 from zaixian.core import actions as core_actions
 from zaixian.core.models import Department, User
@@ -32,6 +33,13 @@ def categories(db: None) -> None:
 
 @pytest.fixture
 def site(categories: None) -> Site:
+    if Page.get_first_root_node() is None:
+        # An earlier transactional test flushed the tables, Wagtail's root page and root
+        # collection included.
+        locale, _created = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     Site.objects.all().delete()
     return portal_actions.create_site(
         hostname="localhost", port=80, site_name="晋城在线", root_title="晋城在线", is_default=True
