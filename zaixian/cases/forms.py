@@ -53,7 +53,7 @@ class AssignForm(forms.Form):
 
 class WorklistFilterForm(forms.Form):
     case_type = forms.ChoiceField(label=_("Case type"), required=False)
-    state = forms.CharField(label=_("State"), required=False, max_length=40)
+    state = forms.ChoiceField(label=_("State"), required=False)
     deadline_status = forms.ChoiceField(label=_("Deadline"), required=False)
     assignee = forms.ChoiceField(
         label=_("Assignee"),
@@ -70,6 +70,11 @@ class WorklistFilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["case_type"].choices = [("", _("All")), *registry.case_type_choices()]
+        states: dict[str, Any] = {}
+        for declared in registry.case_types():
+            for state in declared.states:
+                states.setdefault(state.key, state.label)
+        self.fields["state"].choices = [("", _("All")), *states.items()]
         self.fields["deadline_status"].choices = [
             ("", _("All")),
             (DeadlineStatus.OVERDUE.value, DeadlineStatus.OVERDUE.label),

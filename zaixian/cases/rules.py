@@ -55,7 +55,7 @@ def is_valid_tracking_number(value: str) -> bool:
 
 
 class DeadlineStatus(models.TextChoices):
-    NONE = "none", _("No time limit")
+    NONE = "none", _("Clock not running")
     NORMAL = "normal", _("Normal")
     WARNING = "warning", _("Due soon")
     OVERDUE = "overdue", _("Overdue")

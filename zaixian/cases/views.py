@@ -138,7 +138,14 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 # --- Officers, in the admin -----------------------------------------------------------------
 
 
-class WorklistView(WagtailAdminTemplateMixin, TemplateView):
+class _TitledAdminView(WagtailAdminTemplateMixin, TemplateView):
+    """An admin page whose header shows its own title after the dashboard breadcrumb."""
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+
+class WorklistView(_TitledAdminView):
     template_name = "cases/admin/worklist.html"
     page_title = gettext_lazy("Worklist")
     header_icon = "tasks"
@@ -163,7 +170,7 @@ class WorklistView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class CaseDeskView(WagtailAdminTemplateMixin, TemplateView):
+class CaseDeskView(_TitledAdminView):
     """One case as an officer sees it: details, applicant, history, files, and the actions
     the officer may take now."""
 
@@ -253,7 +260,7 @@ class CaseDeskView(WagtailAdminTemplateMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class DeadlineOverviewView(WagtailAdminTemplateMixin, TemplateView):
+class DeadlineOverviewView(_TitledAdminView):
     template_name = "cases/admin/overview.html"
     page_title = gettext_lazy("Deadline overview")
     header_icon = "time"
@@ -274,7 +281,7 @@ class DeadlineOverviewView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class CaseTypesView(WagtailAdminTemplateMixin, TemplateView):
+class CaseTypesView(_TitledAdminView):
     template_name = "cases/admin/case_types.html"
     page_title = gettext_lazy("Case types")
     header_icon = "list-ul"

@@ -48,6 +48,10 @@ class Department(MP_Node):
         return self.name
 
 
+def _has_cjk(text: str) -> bool:
+    return any("\u3400" <= char <= "\u9fff" for char in text)
+
+
 class User(AbstractUser):
     """A platform user. Staff belong to one department; what they may see and change there
     comes from their roles (groups)."""
@@ -75,6 +79,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full_name = f"{self.last_name}{self.first_name}".strip()
         return full_name or self.username
+
+    def get_full_name(self) -> str:
+        """Chinese names read family name first, without a space (王承办); others as Django
+        writes them (John Smith)."""
+        if _has_cjk(self.last_name) or _has_cjk(self.first_name):
+            return f"{self.last_name}{self.first_name}".strip()
+        return super().get_full_name()
 
 
 class HolidaySchedule(models.Model):

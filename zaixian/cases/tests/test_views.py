@@ -398,3 +398,15 @@ def test_module_steps_are_not_offered_on_the_generic_page(client, case, officer,
 
 def module_page_for(case):
     return f"/module/{case.pk}/"
+
+
+@pytest.mark.django_db
+def test_worklist_header_names_the_page_and_filters_by_state(client, department, officer):
+    accepted = CaseFactory(department=department, state="accepted")
+    CaseFactory(department=department, state="submitted")
+    client.force_login(officer)
+
+    response = client.get(reverse("cases_admin:worklist"), {"state": "accepted"})
+
+    assert "待办工作" in response.text
+    assert [case for case, _status in response.context["rows"]] == [accepted]
