@@ -489,8 +489,7 @@ def send_deadline_reminders(*, today: date | None = None) -> int:
                     "(%(overdue)d overdue). Open the worklist to handle them."
                 )
                 % {"total": total, "overdue": late},
-                link=reverse("cases_admin:worklist") + "?deadline_status=overdue"
-                if late
-                else reverse("cases_admin:worklist") + "?deadline_status=warning",
+                link=reverse("cases_admin:worklist")
+                + ("?deadline_status=overdue" if late else "?deadline_status=warning"),
             )
     return len(counts)

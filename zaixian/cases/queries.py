@@ -10,7 +10,6 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from zaixian.cases import registry
 from zaixian.cases.models import Case, CaseAttachment, CaseEvent
 from zaixian.cases.rules import DeadlineStatus, is_valid_tracking_number, normalise_tracking_number
 from zaixian.core.models import Department
@@ -152,13 +151,9 @@ def officers_for(*, case: Case) -> QuerySet[Any]:
     from zaixian.core.roles import GROUP_NAMES
 
     department = case.department
-    paths = [department.path[: n * department.steplen] for n in range(1, department.depth + 1)]
     return (
-        User.objects.filter(
-            is_active=True,
-            groups__name=GROUP_NAMES[Role.CASE_OFFICER],
-            department__path__in=paths,
-        )
+        User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.CASE_OFFICER])
+        .filter(Q(department=department) | Q(department__in=department.get_ancestors()))
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
@@ -200,11 +195,3 @@ def attachment_for(*, user: Any, attachment_id: int) -> CaseAttachment | None:
     if cases_for_officer(user).filter(pk=case.pk).exists():
         return attachment
     return None
-
-
-def case_type_summaries() -> list[registry.CaseType]:
-    return registry.case_types()
-
-
-def overdue_count(*, today: date | None = None) -> int:
-    return Case.objects.overdue(on=today or timezone.localdate()).count()

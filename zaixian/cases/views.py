@@ -39,6 +39,13 @@ def _module_page(case: Case) -> str:
     return str(getattr(importlib.import_module(module_name), function_name)(case))
 
 
+def _module_transitions(case: Case) -> frozenset[str]:
+    try:
+        return case.type.module_transitions
+    except registry.UnknownCaseTypeError:
+        return frozenset()
+
+
 def _available(case: Case, actor: Any) -> list[registry.Transition]:
     try:
         declared = case.type
@@ -91,7 +98,7 @@ def my_case(request: HttpRequest, tracking_number: str) -> HttpResponse:
     # Steps the module handles on its own page (a correction re-checks the form) are not
     # offered here; the page links there instead.
     transitions = [
-        t for t in _available(case, request.user) if t.name not in case.type.module_transitions
+        t for t in _available(case, request.user) if t.name not in _module_transitions(case)
     ]
     form = None
     if transitions:
@@ -288,5 +295,5 @@ class CaseTypesView(_TitledAdminView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["case_types"] = queries.case_type_summaries()
+        context["case_types"] = registry.case_types()
         return context

@@ -270,8 +270,8 @@ def _attach_to_case(stored: ApplicationMaterial, *, case: Case, actor: Any) -> N
 # --- Submission and correction -------------------------------------------------------------
 
 
-def validation_errors(*, application: Application) -> dict[str, list[str]]:
-    """What is missing or wrong in ``application`` before it can go to the office: the form
+def _checked_form(application: Application) -> tuple[ApplicationForm, dict[str, list[str]]]:
+    """The application's form, validated, and everything missing or wrong in it: the form
     (the same ``ApplicationForm`` the pages and the API use) and the required materials."""
     item = application.item
     stored = list(application.materials.all())
@@ -286,17 +286,12 @@ def validation_errors(*, application: Application) -> dict[str, list[str]]:
             errors[f"material_{material.pk}"] = [
                 gettext("Please upload “%(name)s”.") % {"name": material.name}
             ]
-    return errors
+    return form, errors
 
 
-def _cleaned_form_data(application: Application) -> dict[str, Any]:
-    form = ApplicationForm(
-        item=application.item,
-        data=application.form_data,
-        uploaded_keys={m.field_key for m in application.materials.all() if m.field_key},
-    )
-    form.is_valid()
-    return form.json_data()
+def validation_errors(*, application: Application) -> dict[str, list[str]]:
+    """What is missing or wrong in ``application`` before it can go to the office."""
+    return _checked_form(application)[1]
 
 
 def submit_application(*, application: Application, actor: Any) -> Case:
@@ -315,7 +310,7 @@ def submit_application(*, application: Application, actor: Any) -> Case:
         profile = _public_profile(actor)
         if profile is None:
             raise NotPublicUserError
-        errors = validation_errors(application=locked)
+        form, errors = _checked_form(locked)
         if errors:
             raise ApplicationInvalidError(errors)
         case = case_actions.create_case(
@@ -331,7 +326,7 @@ def submit_application(*, application: Application, actor: Any) -> Case:
         )
         for stored in locked.materials.select_related("material"):
             _attach_to_case(stored, case=case, actor=actor)
-        locked.form_data = _cleaned_form_data(locked)
+        locked.form_data = form.json_data()
         locked.case = case
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["form_data", "case", "submitted_at", "updated_at"])
@@ -348,11 +343,11 @@ def correct_application(
     case = application.case
     if case is None:
         raise ApplicationNotEditableError
-    errors = validation_errors(application=application)
+    form, errors = _checked_form(application)
     if errors:
         raise ApplicationInvalidError(errors)
     with transaction.atomic():
-        application.form_data = _cleaned_form_data(application)
+        application.form_data = form.json_data()
         application.save(update_fields=["form_data", "updated_at"])
         event = case_actions.transition_case(
             case=case,
