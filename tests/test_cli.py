@@ -79,6 +79,21 @@ def test_manage_help_lists_django_commands(tmp_path):
     assert "db_worker" in completed.stdout
 
 
+def test_report_refuses_an_unknown_report_and_names_the_known_ones(tmp_path):
+    completed = run_zaixian("report", "no-such-report", env={"ZAIXIAN_VAR_DIR": str(tmp_path)})
+
+    assert completed.returncode == 2
+    assert "unknown report 'no-such-report'" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_report_help_lists_the_installed_reports(tmp_path):
+    completed = run_zaixian("report", "--help", env={"ZAIXIAN_VAR_DIR": str(tmp_path)})
+
+    assert completed.returncode == 0
+    assert "usage: zaixian report NAME" in completed.stdout
+
+
 def test_worker_refuses_a_backend_without_a_queue(tmp_path):
     completed = run_zaixian(
         "worker", env={"ZAIXIAN_VAR_DIR": str(tmp_path), "TASKS_BACKEND": "immediate"}

@@ -29,6 +29,8 @@ examples:
   zaixian serve --port 8080         serve the web application only
   zaixian worker                    run background tasks (start one or more)
   zaixian scheduler --list          show the periodic jobs and when they run next
+  zaixian report NAME --help        a report, e.g. disclosure-annual or hotline-bulletin
+  zaixian publish --all             write every site's static tree for nginx
   zaixian manage createsuperuser    any Django management command
 """
 
@@ -116,6 +118,50 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
         print(format_schedule())
         return 0
     run_scheduler()
+    return 0
+
+
+# `zaixian report NAME …` runs the management command `report_NAME` (dashes become
+# underscores), which the app that owns the report provides.
+REPORT_COMMAND_PREFIX = "report_"
+
+
+def _report_names() -> list[str]:
+    from django.core.management import get_commands
+
+    return sorted(
+        name.removeprefix(REPORT_COMMAND_PREFIX).replace("_", "-")
+        for name in get_commands()
+        if name.startswith(REPORT_COMMAND_PREFIX)
+    )
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    names = _report_names()
+    if not args.rest or args.rest[0] in ("-h", "--help"):
+        print("usage: zaixian report NAME [options]\n\nreports:")
+        print("\n".join(f"  {name}" for name in names) or "  (none installed)")
+        return 0
+    name, *rest = args.rest
+    if name not in names:
+        print(
+            f"zaixian report: unknown report {name!r}; known: {', '.join(names) or 'none'}",
+            file=sys.stderr,
+        )
+        return 2
+    command = REPORT_COMMAND_PREFIX + name.replace("-", "_")
+    execute_from_command_line([f"zaixian report {name}", command, *rest])
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["zaixian publish", "publish_static", *args.rest])
     return 0
 
 
@@ -236,6 +282,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scheduler.set_defaults(func=cmd_scheduler)
 
+    report = sub.add_parser(
+        "report",
+        help="produce a report (PDF, DOCX, HTML…); `zaixian report --help` lists them",
+        description="Produce a report; `zaixian report NAME --help` shows its options.",
+        add_help=False,
+    )
+    report.add_argument("rest", nargs=argparse.REMAINDER, help="the report name and its options")
+    report.set_defaults(func=cmd_report)
+
+    publish = sub.add_parser(
+        "publish",
+        help="write the sites' static trees for nginx or a CDN",
+        description="Rebuild a site's static tree; `zaixian publish --help` shows the options.",
+        add_help=False,
+    )
+    publish.add_argument("rest", nargs=argparse.REMAINDER, help="options of the publisher")
+    publish.set_defaults(func=cmd_publish)
+
     manage = sub.add_parser(
         "manage",
         help="run a Django management command, e.g. `zaixian manage migrate`",
@@ -250,10 +314,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["manage"]:
-        # Hand everything after `manage` to Django untouched, including --help and
+    passthrough = {"manage": cmd_manage, "report": cmd_report, "publish": cmd_publish}
+    if argv[:1] and argv[0] in passthrough:
+        # Hand everything after the command to Django untouched, including --help and
         # options argparse would otherwise try to read itself.
-        return cmd_manage(argparse.Namespace(rest=argv[1:]))
+        return passthrough[argv[0]](argparse.Namespace(rest=argv[1:]))
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
 

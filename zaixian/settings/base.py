@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "zaixian.cases",
     "zaixian.services",
     "zaixian.disclosure",
+    "zaixian.hotline",
+    "zaixian.publishing",
     "zaixian.portal",
     "zaixian.accounts",
     "zaixian.demo",
