@@ -110,6 +110,9 @@ class Case(models.Model):
             models.Index(fields=["assignee", "is_closed"], name="case_assignee"),
             models.Index(fields=["submitted_at"], name="case_submitted"),
             models.Index(fields=["department", "submitted_at"], name="case_dept_submitted"),
+            # Statistics count decisions and acceptances by date, per case type.
+            models.Index(fields=["case_type", "finished_on"], name="case_type_finished"),
+            models.Index(fields=["case_type", "clock_started_on"], name="case_type_clock_started"),
         ]
 
     def __str__(self) -> str:
