@@ -2,7 +2,8 @@
 # Install the Debian packages the platform and its tests use, when they are missing and we are
 # root. `system-deps.sh runtime` checks only what the running site needs (`make run`): Pango
 # and a CJK font, with which WeasyPrint renders the Chinese decision documents as PDF. Without
-# argument (`make test`) also Chromium for browser tests and gettext for translations.
+# argument (`make test`) also Chromium for browser tests, gettext for translations, and nginx
+# (with its brotli_static module) and wrk for the static publishing test and benchmarks.
 set -u
 needed=()
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1" || compgen -G "/usr/lib/*/$1*" >/dev/null; }
@@ -11,6 +12,10 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || needed+=(fonts-noto-cjk)
 if [ "${1:-}" != "runtime" ]; then
   command -v chromium >/dev/null 2>&1 || needed+=(chromium)
   command -v msgfmt >/dev/null 2>&1 || needed+=(gettext)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || needed+=(nginx)
+  compgen -G "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so" >/dev/null \
+    || needed+=(libnginx-mod-http-brotli-static)
+  command -v wrk >/dev/null 2>&1 || needed+=(wrk)
 fi
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
