@@ -10,7 +10,7 @@ import hashlib
 import importlib
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -114,6 +114,9 @@ def may_handle(*, case: Case, actor: Any) -> bool:
 
 
 def _recompute_due(case: Case) -> None:
+    if case.limit_hours:  # an hour clock: due_at is set when it starts (ADR 0005)
+        case.due_on = timezone.localtime(case.due_at).date() if case.due_at else None
+        return
     if case.clock_started_on is None:
         case.due_on = case.statutory_due_on = None
         return
@@ -125,6 +128,13 @@ def _recompute_due(case: Case) -> None:
         if case.statutory_days
         else None
     )
+
+
+def _start_hour_clock(case: Case, at: datetime) -> None:
+    """Plain clock hours from ``at``: emergencies run through nights and holidays."""
+    case.due_at = at + timedelta(hours=case.limit_hours or 0)
+    case.statutory_due_on = None
+    _recompute_due(case)
 
 
 def _resume_clock(case: Case, today: date) -> None:
@@ -139,7 +149,10 @@ def _finish_clock(case: Case, today: date) -> None:
         return
     _resume_clock(case, today)
     case.finished_on = today
-    case.is_on_time = case.due_on is None or today <= case.due_on
+    if case.due_at is not None:
+        case.is_on_time = timezone.now() <= case.due_at
+    else:
+        case.is_on_time = case.due_on is None or today <= case.due_on
 
 
 def _apply_clock(
@@ -148,12 +161,22 @@ def _apply_clock(
     effect_ = registry.ClockEffect
     if effect is effect_.START and case.clock_started_on is None:
         case.clock_started_on = today
-        _recompute_due(case)
+        if case.limit_hours:
+            _start_hour_clock(case, timezone.now())
+        else:
+            _recompute_due(case)
     elif effect is effect_.STOP and case.suspended_since is None:
         case.suspended_since = today
     elif effect is effect_.RESUME:
         _resume_clock(case, today)
+    elif effect is effect_.RESTART:
+        case.clock_started_on = today
+        case.suspended_since = None
+        case.suspended_days = 0
+        _recompute_due(case)
     elif effect is effect_.EXTEND:
+        if case.limit_hours:  # an hour limit is not extended by working days (ADR 0005)
+            raise ExtensionNotAllowedError
         allowed = case.type.max_extension_days - case.extended_days
         if not 1 <= extend_days <= allowed:
             raise ExtensionNotAllowedError(
@@ -191,9 +214,11 @@ def create_case(
     actor: Any = None,
     note: str = "",
     submitted_at: Any = None,
+    limit_hours: int | None = None,
 ) -> Case:
     """Open a case in its type's initial state, with a fresh tracking number, and tell the
-    applicant it was received. Time limits default to the case type's."""
+    applicant it was received. Time limits default to the case type's; ``limit_hours`` gives
+    a limit in plain clock hours instead (ADR 0005)."""
     declared = registry.case_type(case_type)
     submitted_at = submitted_at or timezone.now()
     fields = {
@@ -208,6 +233,7 @@ def create_case(
         "submitted_at": submitted_at,
         "statutory_days": statutory_days if statutory_days is not None else declared.statutory_days,
         "promised_days": promised_days if promised_days is not None else declared.promised_days,
+        "limit_hours": limit_hours or None,
     }
     on = timezone.localtime(submitted_at).date()
     for attempt in range(3):
@@ -216,7 +242,10 @@ def create_case(
                 case = Case(tracking_number=_tracking_number(department, on), **fields)
                 if declared.starts_clock:
                     case.clock_started_on = on
-                    _recompute_due(case)
+                    if case.limit_hours:
+                        _start_hour_clock(case, submitted_at)
+                    else:
+                        _recompute_due(case)
                 case.save(force_insert=True)
                 event = CaseEvent.objects.create(
                     case=case,
@@ -330,6 +359,7 @@ _CLOCK_AND_STATE_FIELDS = (
     "suspended_days",
     "extended_days",
     "due_on",
+    "due_at",
     "statutory_due_on",
     "finished_on",
     "is_on_time",

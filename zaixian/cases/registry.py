@@ -28,6 +28,9 @@ class ClockEffect(enum.Enum):
     START = "start"  # the time limit starts counting (受理)
     STOP = "stop"  # the clock stops, e.g. a request for correction (补正)
     RESUME = "resume"  # the clock runs again; the stopped working days are added back
+    # The time limit counts afresh from today, the days used before forgotten: a corrected
+    # disclosure request is answered within the full period from its receipt (条例 art. 30).
+    RESTART = "restart"
     EXTEND = "extend"  # the time limit is extended by a number of working days (延期)
     FINISH = "finish"  # the clock ends; on time or late is decided now (办结)
 

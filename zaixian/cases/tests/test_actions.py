@@ -408,3 +408,44 @@ def test_no_reminders_on_a_day_off(department, officer):
 
     assert actions.send_deadline_reminders(today=date(2026, 11, 28)) == 0
     assert not Notification.objects.exists()
+
+
+def test_restart_counts_the_full_limit_again_from_the_restart_day(department, officer):
+    from zaixian.cases import registry
+    from zaixian.cases.registry import APPLICANT, CaseType, ClockEffect, State, Transition
+
+    officers = frozenset({"case_officer"})
+    restarting = CaseType(
+        key="cases_test.restarting",
+        label="restarting",
+        states=(State("open", "open"), State("waiting", "waiting"), State("done", "done", True)),
+        initial="open",
+        transitions=(
+            Transition("ask", "ask", ("open",), "waiting", officers, ClockEffect.STOP),
+            Transition(
+                "answer",
+                "answer",
+                ("waiting",),
+                "open",
+                frozenset({APPLICANT}),
+                ClockEffect.RESTART,
+            ),
+        ),
+        statutory_days=20,
+        starts_clock=True,
+    )
+    registry.register_case_type(restarting)
+    try:
+        case = CaseFactory(
+            department=department, case_type=restarting.key, state="open", promised_days=None
+        )
+        Case.objects.filter(pk=case.pk).update(clock_started_on=date(2026, 11, 2))
+        case.refresh_from_db()
+        _move(case, "ask", officer, today=date(2026, 11, 5))
+        _move(case, "answer", case.applicant, today=date(2026, 11, 16))
+
+        assert case.clock_started_on == date(2026, 11, 16)
+        assert case.suspended_days == 0
+        assert case.due_on == date(2026, 12, 14)
+    finally:
+        registry.unregister_case_type(restarting.key)
