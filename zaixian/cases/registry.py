@@ -83,8 +83,9 @@ class CaseType:
     max_extension_days: int = 0
     warning_days: int = 2
     starts_clock: bool = False  # the clock runs from submission (no separate acceptance)
-    # Applicant steps the module handles on its own page (e.g. a correction re-checks the
-    # form), and "module.path:function" giving that page's URL for a case.
+    # Steps the module handles on its own pages (e.g. a correction re-checks the form; a fee
+    # notice needs its amount worked out): neither the applicant's case page nor the officers'
+    # desk offers them. "module.path:function" gives the applicant's page for a case.
     module_transitions: frozenset[str] = frozenset()
     applicant_url: str = ""
     after_transition: str = ""

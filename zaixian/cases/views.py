@@ -195,7 +195,13 @@ class CaseDeskView(_TitledAdminView):
         return f"{self.case.tracking_number} {self.case.title}"
 
     def _form(self) -> TransitionForm | None:
-        transitions = _available(self.case, self.request.user)
+        # Steps the module handles on its own page (the type's panel links there) are not
+        # offered in the generic form.
+        transitions = [
+            t
+            for t in _available(self.case, self.request.user)
+            if t.name not in _module_transitions(self.case)
+        ]
         if not transitions:
             return None
         return TransitionForm(
