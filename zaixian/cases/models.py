@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date
+from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,13 +35,29 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.filter(is_closed=False)
 
-    def overdue(self, *, on: date) -> CaseQuerySet:
-        return self.open().filter(suspended_since__isnull=True, due_on__lt=on)
+    def overdue(self, *, on: date, now: datetime | None = None) -> CaseQuerySet:
+        """Open cases past their due date; on today (or with ``now``) also the hour-limited
+        cases whose due moment has passed (ADR 0005)."""
+        late = Q(due_on__lt=on)
+        now = _now_for(on, now)
+        if now is not None:
+            late |= Q(due_at__lt=now)
+        return self.open().filter(late, suspended_since__isnull=True)
 
-    def due_soon(self, *, on: date, warning_from: date) -> CaseQuerySet:
-        return self.open().filter(
+    def due_soon(
+        self, *, on: date, warning_from: date, now: datetime | None = None
+    ) -> CaseQuerySet:
+        soon = self.open().filter(
             suspended_since__isnull=True, due_on__gte=on, due_on__lte=warning_from
         )
+        now = _now_for(on, now)
+        return soon.exclude(due_at__lt=now) if now is not None else soon
+
+
+def _now_for(on: date, now: datetime | None) -> datetime | None:
+    if now is None and on == timezone.localdate():
+        return timezone.now()
+    return now
 
 
 class Case(models.Model):
@@ -92,6 +109,11 @@ class Case(models.Model):
     statutory_due_on = models.DateField(_("statutory deadline"), null=True, blank=True)
     finished_on = models.DateField(_("finished"), null=True, blank=True)
     is_on_time = models.BooleanField(_("finished on time"), null=True)
+    # A limit in plain clock hours instead of working days (a hotline emergency: 2 hours, see
+    # ADR 0005): ``due_at`` is the moment it is due and ``due_on`` that moment's local date,
+    # so date-based worklists and statistics keep working.
+    limit_hours = models.PositiveSmallIntegerField(_("time limit in hours"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
 
     # Every state change bumps this; an officer's form carries the version they saw, so two
     # officers acting at once cannot both succeed (compare-and-swap in transition_case).
@@ -110,6 +132,7 @@ class Case(models.Model):
             models.Index(fields=["assignee", "is_closed"], name="case_assignee"),
             models.Index(fields=["submitted_at"], name="case_submitted"),
             models.Index(fields=["department", "submitted_at"], name="case_dept_submitted"),
+            models.Index(fields=["is_closed", "due_at"], name="case_open_due_at"),
             # Statistics count decisions and acceptances by date, per case type.
             models.Index(fields=["case_type", "finished_on"], name="case_type_finished"),
             models.Index(fields=["case_type", "clock_started_on"], name="case_type_clock_started"),
@@ -145,6 +168,15 @@ class Case(models.Model):
     def deadline_status_on(self, today: date) -> DeadlineStatus:
         from zaixian.core.workdays import add_working_days
 
+        if (
+            self.due_at is not None
+            and not self.is_closed
+            and self.finished_on is None
+            and not self.is_suspended
+            and today == timezone.localdate()
+            and self.due_at < timezone.now()
+        ):
+            return DeadlineStatus.OVERDUE
         warning_days = 2
         with contextlib.suppress(registry.UnknownCaseTypeError):
             warning_days = self.type.warning_days
