@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -14,6 +15,12 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageC
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
+
+# Path-style channel pages (/channel/page/2/): a static copy of the site can hold them as files,
+# unlike ?page=2, which keeps working too.
+PAGE_SEGMENT = "page"
+PAGE_NUMBER = re.compile(r"^[1-9]\d{0,4}$")
 
 
 class HomePage(Page):
@@ -100,12 +107,46 @@ class ChannelPage(Page):
         verbose_name = _("channel")
         verbose_name_plural = _("channels")
 
+    def route(self, request: HttpRequest, path_components: list[str]) -> RouteResult:
+        """Child pages first; then ``page/<n>/``, the channel's n-th page of articles."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            if (
+                self.live
+                and len(path_components) == 2  # "page" and the number
+                and path_components[0] == PAGE_SEGMENT
+                and PAGE_NUMBER.match(path_components[1])
+            ):
+                return RouteResult(self, kwargs={"page_number": int(path_components[1])})
+            raise
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if kwargs.get("page_number") == 1:
+            # The first page is the channel itself.
+            return HttpResponseRedirect(self.get_url(request=request) or "/")
+        return super().serve(request, *args, **kwargs)
+
+    def page_url(self, *, number: int, request: HttpRequest | None = None) -> str:
+        """The URL of the channel's ``number``-th page of articles (path style)."""
+        base = self.get_url(request=request) or "/"
+        return base if number == 1 else f"{base}{PAGE_SEGMENT}/{number}/"
+
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from zaixian.portal import queries
 
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(queries.channel_articles(channel=self), max(self.per_page, 1))
-        context["articles"] = paginator.get_page(request.GET.get("page"))
+        number = kwargs.get("page_number")
+        if number is None:
+            context["articles"] = paginator.get_page(request.GET.get("page"))
+        else:
+            try:
+                context["articles"] = paginator.page(number)
+            except EmptyPage:
+                raise Http404 from None
+        # Page links in path style (/channel/page/2/); see pagination.html.
+        context["page_base"] = self.get_url(request=request)
         context["sub_channels"] = queries.sub_channels(channel=self)
         return context
 

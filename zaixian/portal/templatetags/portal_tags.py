@@ -75,6 +75,16 @@ def page_query(context: template.Context, number: int) -> str:
     return "?" + params.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def page_link(context: template.Context, number: int) -> str:
+    """The link to page ``number`` of a list: path style under ``page_base`` when the page
+    gives one (a channel: ``/channel/``, ``/channel/page/2/``), else ``page_query``."""
+    base = context.get("page_base")
+    if not base:
+        return page_query(context, number)
+    return base if int(number) == 1 else f"{base}page/{int(number)}/"
+
+
 @register.simple_tag
 def page_numbers(page_obj: PaginatorPage) -> list[int | str]:
     """Page numbers around the current one, with "…" for the gaps (1 … 4 5 6 … 20)."""

@@ -152,6 +152,41 @@ def test_channel_pagination_second_page(client: Client) -> None:
         assert label in html
 
 
+def test_channel_pagination_path_style_serves_the_same_page(client: Client) -> None:
+    tree = make_site_tree(articles=5, per_page=2)
+
+    by_path = client.get(tree.news.url + "page/2/")
+    by_query = client.get(tree.news.url + "?page=2")
+
+    assert by_path.status_code == 200
+    html = by_path.content.decode()
+    # The same list (the language links differ: they return to the URL asked for).
+    assert html.split("<main")[1] == by_query.content.decode().split("<main")[1]
+    assert tree.articles[2].title in html
+    assert f'href="{tree.news.url}page/3/"' in html
+    assert f'href="{tree.news.url}" rel="prev"' in html
+
+
+def test_channel_pagination_path_style_first_page_redirects_to_the_channel(
+    client: Client,
+) -> None:
+    tree = make_site_tree(articles=3, per_page=2)
+
+    response = client.get(tree.news.url + "page/1/")
+
+    assert response.status_code == 302
+    assert response["Location"] == tree.news.url
+
+
+@pytest.mark.parametrize("bad_path", ["page/9/", "page/0/", "page/x/", "page/2/extra/"])
+def test_channel_pagination_path_style_out_of_range_is_404(client: Client, bad_path: str) -> None:
+    tree = make_site_tree(articles=3, per_page=2)
+
+    response = client.get(tree.news.url + bad_path)
+
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize("bad_page", ["abc", "-1", "999", "%00"])
 def test_channel_pagination_bad_page_never_errors(client: Client, bad_page: str) -> None:
     tree = make_site_tree(articles=3, per_page=2)

@@ -81,5 +81,26 @@
     }
   });
 
+  /* Today's date in the top bar: the page may be a static copy published days ago (or a
+     cached one from before midnight), so the server's date is only the no-JS fallback. */
+  function showToday() {
+    var line = document.querySelector(".topbar__date");
+    if (!line || !window.Intl) return;
+    try {
+      var lang = root.getAttribute("lang") || "zh-hans";
+      var now = new Date();
+      var day = new Intl.DateTimeFormat(lang, {
+        year: "numeric", month: "long", day: "numeric", timeZone: "Asia/Shanghai"
+      }).format(now);
+      var weekday = new Intl.DateTimeFormat(lang, {
+        weekday: "long", timeZone: "Asia/Shanghai"
+      }).format(now);
+      line.textContent = day + " " + weekday;
+    } catch (e) {
+      /* An old browser without time zones keeps the server's date. */
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", syncButtons);
+  document.addEventListener("DOMContentLoaded", showToday);
 })();
