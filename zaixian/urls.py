@@ -18,6 +18,8 @@ urlpatterns = [
     path("cases/", include("zaixian.cases.urls")),
     path("accounts/", include("zaixian.accounts.urls")),
     path("bsfw/", include("zaixian.services.urls")),
+    # Routed pages of /zwgk/ (request form, annual report); the rest of /zwgk/ is Wagtail's.
+    path("zwgk/", include("zaixian.disclosure.urls")),
     path("hdjl/", include("zaixian.hotline.urls")),
     path("open311/v2/", include("zaixian.hotline.open311_urls")),
     path("api/v1/", api.urls),
