@@ -224,6 +224,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Portal page cache for anonymous visitors (seconds); invalidated on publish.
 PORTAL_PAGE_CACHE_SECONDS = env_int("PORTAL_PAGE_CACHE_SECONDS", 600)
 
+# Static publishing (zaixian.publishing, docs/static-publishing.md): with a root directory,
+# every site's public pages are also written there as files for nginx or a CDN, and rewritten
+# in the background when content changes. Empty: the app serves pages with its page cache.
+STATIC_PUBLISH_ROOT = os.environ.get("STATIC_PUBLISH_ROOT", "")
+# A command run after each publish to send the tree to the front-end machines, e.g.
+# "rsync -a --delete-after {root}/ web1:/srv/zaixian/public/" ({root}: the local tree).
+STATIC_PUBLISH_SYNC_COMMAND = os.environ.get("STATIC_PUBLISH_SYNC_COMMAND", "")
+
 # Chinese text: the city's own words (place and organisation names) for jieba.
 ZAIXIAN_USER_DICT = PROJECT_DIR / "core" / "data" / "userdict.txt"
 
