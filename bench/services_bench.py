@@ -439,6 +439,24 @@ def time_statistics(runs: int) -> None:
         ),
     ]
     print(f"[postgresql] {cases:,} cases; {runs} runs per scenario after one warm-up", flush=True)
+    # The nightly job stores every finished month once; time its first run over the whole
+    # history (what an installation pays once, e.g. after an import) and a nightly run (one
+    # month: the one that just ended).
+    from zaixian.services import actions
+    from zaixian.services.models import StatisticsMonth
+
+    started = time.perf_counter()
+    stored = actions.rebuild_statistics_months()
+    first_run = time.perf_counter() - started
+    StatisticsMonth.objects.order_by("-month").first().delete()
+    started = time.perf_counter()
+    actions.store_statistics_months()
+    nightly = time.perf_counter() - started
+    print(
+        f"[postgresql] nightly job: first run stores {stored} months in {first_run:.1f} s; "
+        f"a night's run (one month) {nightly:.2f} s",
+        flush=True,
+    )
     client = Client()
     client.force_login(leader)
     try:
@@ -465,28 +483,39 @@ def time_statistics(runs: int) -> None:
         )
         worst = r95
         if url:
-            reports.invalidate_statistics_cache()
             view_times = []
+            cold_times = []
             cpu_times = []
-            for _run in range(runs + 1):
+            for _run in range(runs):
+                # Cold: the cache is empty (a restart, or the first visitor of the day); the
+                # finished months come from the stored figures, the current month from cases.
+                reports.invalidate_statistics_cache()
+                started = time.perf_counter()
+                response = client.get(url, params)
+                cold_times.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    raise SystemExit(f"the statistics page answered {response.status_code}")
+            for _run in range(runs):
                 with CaptureQueriesContext(connection) as queries:
                     started = time.perf_counter()
                     cpu_started = time.process_time()
                     response = client.get(url, params)
                     cpu_times.append(time.process_time() - cpu_started)
                     view_times.append(time.perf_counter() - started)
-                if response.status_code != 200:
-                    raise SystemExit(f"the statistics page answered {response.status_code}")
-            v50, v95 = _percentiles(view_times[1:])
-            c50, _c95 = _percentiles(cpu_times[1:])
+            k50, k95 = _percentiles(cold_times)
+            v50, v95 = _percentiles(view_times)
+            c50, _c95 = _percentiles(cpu_times)
             line += (
-                f"; page cold {view_times[0] * 1000:.0f} ms, cached p50 {v50 * 1000:.0f} ms "
-                f"p95 {v95 * 1000:.0f} ms (Python CPU p50 {c50 * 1000:.0f} ms; "
-                f"{len(queries)} queries)"
+                f"; page cold p50 {k50 * 1000:.0f} ms p95 {k95 * 1000:.0f} ms, cached p50 "
+                f"{v50 * 1000:.0f} ms p95 {v95 * 1000:.0f} ms (Python CPU p50 {c50 * 1000:.0f} "
+                f"ms; {len(queries)} queries)"
             )
-            worst = v95
+            worst = max(k95, v95)
         verdict = "meets" if worst < TARGET_SECONDS else "MISSES"
-        print(f"{line}; target (cached page) p95 < {TARGET_SECONDS:.0f} s: {verdict}", flush=True)
+        print(
+            f"{line}; target (page, cold and cached) p95 < {TARGET_SECONDS:.0f} s: {verdict}",
+            flush=True,
+        )
 
 
 # --- (a) submissions through the service layer ---------------------------------------------

@@ -78,6 +78,11 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         "30 8 * * *",
         "zaixian.cases.tasks.remind_case_deadlines_task",
     ),
+    PeriodicJob(
+        "service-statistics-months",
+        "20 1 * * *",
+        "zaixian.services.tasks.store_statistics_months_task",
+    ),
 ]
 
 

@@ -686,7 +686,10 @@ def load_service_hall(
         progress(f"historic cases: {cases} ({time.monotonic() - started:.1f} s)")
         showcase = showcase_applications(items=items, accounts=accounts, officers=officers)
         progress(f"demo accounts' cases: {showcase} ({time.monotonic() - started:.1f} s)")
-        # Months cached before these past-dated cases existed would stay stale (shared caches).
+        # Past months are stored once (the nightly job's work) and months cached before these
+        # past-dated cases existed would stay stale (shared caches): store and forget anew.
+        months = service_actions.rebuild_statistics_months()
+        progress(f"statistics months stored: {months} ({time.monotonic() - started:.1f} s)")
         transaction.on_commit(reports.invalidate_statistics_cache)
     return ServiceHallSummary(
         items=len(items),

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -23,16 +24,18 @@ from django.utils.translation import gettext_lazy as _
 from zaixian.cases import actions as case_actions
 from zaixian.cases.models import Case, CaseEvent
 from zaixian.core import uploads
-from zaixian.services import documents
+from zaixian.services import documents, reports
 from zaixian.services.application_form import ApplicationForm
 from zaixian.services.models import (
     Application,
     ApplicationMaterial,
     DecisionDocument,
+    MonthlyFigures,
     ServiceFormField,
     ServiceItem,
     ServiceMaterial,
     ServiceRating,
+    StatisticsMonth,
 )
 from zaixian.services.queries import APPLICATION_CASE_TYPE, RATING_FOLLOW_UP_CASE_TYPE
 from zaixian.services.rules import (
@@ -505,3 +508,63 @@ def _open_follow_up(*, rating: ServiceRating, case: Case, actor: Any) -> Case:
         applicant_email=case.applicant_email,
         note=note,
     )
+
+
+# --- Stored statistics ---------------------------------------------------------------------
+
+# Months computed together: one grouped query per figure for the run (bounded, so a first
+# run over many years keeps its memory and each transaction small).
+STATISTICS_MONTHS_PER_RUN = 6
+
+
+def store_statistics_months(
+    *, today: date | None = None, progress: Callable[[str], None] | None = None
+) -> int:
+    """Compute and store every finished month not stored yet (the nightly job); return how
+    many months were stored. Safe to run twice at once: a month stored meanwhile is kept."""
+    stored = 0
+    missing = reports.months_to_store(today=today)
+    runs = [
+        run[start : start + STATISTICS_MONTHS_PER_RUN]
+        for run in reports.month_runs(missing)
+        for start in range(0, len(run), STATISTICS_MONTHS_PER_RUN)
+    ]
+    for run in runs:
+        first, last = reports.month_start(run[0]), reports.month_start(run[-1])
+        computed = reports.compute_months(reports.StatisticsPeriod(first, last))
+        for index in run:
+            stored += _store_month(reports.month_start(index), computed[index])
+        if progress is not None:
+            progress(f"{first:%Y-%m} – {last:%Y-%m}: {len(run)} months")
+    return stored
+
+
+def _store_month(month: date, rows: Mapping[tuple[int, int | None], list[int]]) -> int:
+    try:
+        with transaction.atomic():
+            summary = StatisticsMonth.objects.create(month=month)
+            MonthlyFigures.objects.bulk_create(
+                [
+                    MonthlyFigures(
+                        summary=summary,
+                        department_id=department_id,
+                        item_id=item_id,
+                        **dict(zip(MonthlyFigures.NUMBERS, numbers, strict=True)),
+                    )
+                    for (department_id, item_id), numbers in rows.items()
+                ],
+                batch_size=1000,
+            )
+    except IntegrityError:  # another run stored this month meanwhile
+        return 0
+    return 1
+
+
+def rebuild_statistics_months(
+    *, today: date | None = None, progress: Callable[[str], None] | None = None
+) -> int:
+    """Forget the stored and cached months and store them again: after cases or ratings
+    with past dates were loaded (imports, the demo city)."""
+    StatisticsMonth.objects.all().delete()
+    reports.invalidate_statistics_cache()
+    return store_statistics_months(today=today, progress=progress)

@@ -393,3 +393,63 @@ class DecisionDocument(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class StatisticsMonth(models.Model):
+    """A finished month whose statistics are stored in ``MonthlyFigures``.
+
+    A month's events never change once it is over (the engine dates every submission,
+    acceptance, decision and rating "now"), so its numbers are computed once, by the nightly
+    job, and read from here by the statistics page; only the current month is counted live.
+    ``services.actions.rebuild_statistics_months`` recomputes them after data with past dates
+    has been loaded."""
+
+    month = models.DateField(_("month"), unique=True)  # the 1st
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stored statistics month")
+        verbose_name_plural = _("stored statistics months")
+        ordering = ["month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class MonthlyFigures(models.Model):
+    """One department's and item's numbers of a stored month (see ``services.reports`` for
+    what each figure counts). ``item`` is empty for cases without an application."""
+
+    summary = models.ForeignKey(StatisticsMonth, on_delete=models.CASCADE, related_name="figures")
+    department = models.ForeignKey("core.Department", on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(
+        ServiceItem, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    received = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    concluded = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    timed = models.PositiveIntegerField(default=0)
+    working_days = models.BigIntegerField(default=0)
+    ratings = models.PositiveIntegerField(default=0)
+    grade_total = models.PositiveIntegerField(default=0)
+    bad_ratings = models.PositiveIntegerField(default=0)
+
+    NUMBERS = (
+        "received",
+        "accepted",
+        "concluded",
+        "on_time",
+        "timed",
+        "working_days",
+        "ratings",
+        "grade_total",
+        "bad_ratings",
+    )
+
+    class Meta:
+        verbose_name = _("monthly figures")
+        verbose_name_plural = _("monthly figures")
+
+    def __str__(self) -> str:
+        return f"{self.summary} {self.department_id}/{self.item_id}"

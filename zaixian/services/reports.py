@@ -39,7 +39,13 @@ from zaixian.core.models import Department
 from zaixian.core.queries import departments_visible_to, user_has_role
 from zaixian.core.roles import Role
 from zaixian.core.workdays import is_working_day, working_days_between
-from zaixian.services.models import Application, ServiceItem, ServiceRating
+from zaixian.services.models import (
+    Application,
+    MonthlyFigures,
+    ServiceItem,
+    ServiceRating,
+    StatisticsMonth,
+)
 
 APPLICATION_CASE_TYPE = "services.application"
 # Decided cases: the FINISH transitions (approve, deny) and the close after them.
@@ -240,13 +246,15 @@ def _department_ids(
 
 # --- The figures ---------------------------------------------------------------------------
 #
-# Figures are computed for all departments and items at once, per month, and kept in the
-# cache: a month's events never change once it is over (a case is submitted, accepted and
-# decided "today", never on an earlier day), so a finished month is read from the database
-# once a day at most; the current month is recomputed every few minutes. Users' scopes and
-# the filters are applied to the cached rows. ``invalidate_statistics_cache`` is for data
-# loaded with past dates (imports, demo data).
-
+# Figures are computed for all departments and items at once, per month. A month's events
+# never change once it is over (a case is submitted, accepted and decided "today", never on an
+# earlier day), so finished months are computed once by the nightly job
+# (``services.actions.store_statistics_months``) and stored (``StatisticsMonth`` and its
+# ``MonthlyFigures``); only the current month, and a finished month the job has not stored
+# yet, is counted from the cases. Every month is also kept in the cache (finished months a
+# day, the current month ten minutes). Users' scopes and the filters are applied to these
+# rows. ``services.actions.rebuild_statistics_months`` is for data loaded with past dates
+# (imports, demo data).
 _Key = tuple[int, int | None, int]  # department id, item id, month index
 # received, accepted, concluded, on time, timed, working days, ratings, grade total, bad
 _Numbers = list[int]
@@ -406,7 +414,7 @@ def _ratings(period: StatisticsPeriod) -> dict[_Key, _Numbers]:
     }
 
 
-def _compute_months(period: StatisticsPeriod) -> dict[int, _MonthRows]:
+def compute_months(period: StatisticsPeriod) -> dict[int, _MonthRows]:
     """Every department's and item's numbers per month of ``period``, from the database."""
     months: dict[int, _MonthRows] = {index: {} for index in period.month_indexes}
 
@@ -435,11 +443,56 @@ def _month_runs(indexes: list[int]) -> list[list[int]]:
     return runs
 
 
+def _stored_months(indexes: list[int]) -> dict[int, _MonthRows]:
+    """The stored numbers of those of ``indexes`` the nightly job has stored."""
+    if not indexes:
+        return {}
+    summaries = dict(
+        StatisticsMonth.objects.filter(
+            month__in=[_month_start(index) for index in indexes]
+        ).values_list("pk", "month")
+    )
+    if not summaries:
+        return {}
+    months: dict[int, _MonthRows] = {_month_index(month): {} for month in summaries.values()}
+    rows = MonthlyFigures.objects.filter(summary_id__in=summaries).values_list(
+        "summary_id", "department_id", "item_id", *MonthlyFigures.NUMBERS
+    )
+    for summary_id, department_id, item_id, *numbers in rows:
+        months[_month_index(summaries[summary_id])][(department_id, item_id)] = list(numbers)
+    return months
+
+
+def months_to_store(*, today: date | None = None) -> list[int]:
+    """The finished months (indexes) with applications or ratings that are not stored yet,
+    oldest first."""
+    current = _month_index(today or timezone.localdate())
+    first = Case.objects.filter(case_type=APPLICATION_CASE_TYPE).order_by("submitted_at").first()
+    if first is None:
+        return []
+    start = _month_index(timezone.localtime(first.submitted_at).date())
+    stored = {
+        _month_index(month) for month in StatisticsMonth.objects.values_list("month", flat=True)
+    }
+    return [index for index in range(start, current) if index not in stored]
+
+
+def month_start(index: int) -> date:
+    """The first day of the month with index ``index`` (year × 12 + month − 1)."""
+    return _month_start(index)
+
+
+def month_runs(indexes: list[int]) -> list[list[int]]:
+    """``indexes`` (sorted) cut into runs of consecutive months."""
+    return _month_runs(indexes)
+
+
 def monthly_numbers(
     period: StatisticsPeriod, *, today: date | None = None
 ) -> dict[int, _MonthRows]:
-    """The numbers of every month of ``period``, from the cache where it has them; missing
-    months are computed together, one query per figure for each run of consecutive months."""
+    """The numbers of every month of ``period``: from the cache, else the stored finished
+    months, else counted from the cases (one query per figure for each run of consecutive
+    months)."""
     current = _month_index(today or timezone.localdate())
     version = _version()
     keys = {
@@ -447,9 +500,15 @@ def monthly_numbers(
     }
     cached = cache.get_many(list(keys.values()))
     months = {index: cached[key] for index, key in keys.items() if key in cached}
+    stored = _stored_months([i for i in period.month_indexes if i not in months and i < current])
+    if stored:
+        cache.set_many(
+            {keys[index]: rows for index, rows in stored.items()}, PAST_MONTH_CACHE_SECONDS
+        )
+        months.update(stored)
     missing = [index for index in period.month_indexes if index not in months]
     for run in _month_runs(missing):
-        computed = _compute_months(StatisticsPeriod(_month_start(run[0]), _month_start(run[-1])))
+        computed = compute_months(StatisticsPeriod(_month_start(run[0]), _month_start(run[-1])))
         past = {keys[index]: computed[index] for index in run if index < current}
         live = {keys[index]: computed[index] for index in run if index >= current}
         if past:

@@ -10,8 +10,14 @@ from zaixian.cases import actions as case_actions
 from zaixian.cases.tests.factories import make_officer
 from zaixian.core.tests.factories import DepartmentFactory, UserFactory
 from zaixian.core.workdays import is_working_day, working_days_between
-from zaixian.services import reports
-from zaixian.services.models import Application, ServiceItem, ServiceRating
+from zaixian.services import actions, reports
+from zaixian.services.models import (
+    Application,
+    MonthlyFigures,
+    ServiceItem,
+    ServiceRating,
+    StatisticsMonth,
+)
 from zaixian.services.tests.factories import ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -352,8 +358,9 @@ def _warm_calendar():
 def test_statistics_take_a_fixed_number_of_queries(hall, city_leader, django_assert_num_queries):
     _warm_calendar()
 
-    # roles, departments, received, accepted, concluded, long-running, ratings, items
-    with django_assert_num_queries(8):
+    # roles, departments, stored months (none), received, accepted, concluded, long-running,
+    # ratings, items
+    with django_assert_num_queries(9):
         reports.service_statistics(user=city_leader, filters=YEAR_2025)
 
 
@@ -392,11 +399,93 @@ def test_two_runs_of_missing_months_are_computed_separately(
     reports.service_statistics(user=city_leader, filters=march)
     _warm_calendar()
 
-    # departments, 2 runs (Jan–Feb, Apr–Dec) × 5 figure queries, items
-    with django_assert_num_queries(12):
+    # departments, stored months (none), 2 runs (Jan–Feb, Apr–Dec) × 5 figure queries, items
+    with django_assert_num_queries(13):
         stats = reports.service_statistics(user=city_leader, filters=YEAR_2025)
 
     assert stats.total.received == 5
+
+
+# --- Stored months (the nightly job) ------------------------------------------------------
+
+
+def _figures(stats):
+    return (
+        [(row.label, vars(row.figures)) for row in stats.months],
+        [(row.code, vars(row.figures)) for row in stats.departments],
+        [(row.code, vars(row.figures)) for row in stats.items],
+        [(row.code, row.count, row.grade_total, row.bad) for row in stats.ratings_by_item],
+        stats.licences_completed,
+    )
+
+
+def test_stored_months_give_the_figures_counted_from_the_cases(hall, city_leader):
+    counted = reports.service_statistics(user=city_leader, filters=YEAR_2025)
+
+    stored = actions.store_statistics_months(today=date(2026, 3, 15))
+    reports.invalidate_statistics_cache()
+    read = reports.service_statistics(user=city_leader, filters=YEAR_2025, today=date(2026, 3, 15))
+
+    # from the first application's month (Nov 2024) to the month before "today" (Feb 2026)
+    assert stored == 16
+    assert StatisticsMonth.objects.count() == 16
+    assert MonthlyFigures.objects.filter(summary__month__year=2025).exists()
+    assert _figures(read) == _figures(counted)
+    assert read.total.received == 5
+
+
+def test_stored_months_are_read_instead_of_the_cases(
+    hall, city_leader, licence, applicant, bureau_officer, django_assert_num_queries
+):
+    actions.store_statistics_months(today=date(2026, 3, 15))
+    reports.invalidate_statistics_cache()
+    _warm_calendar()
+    # A case with a past date that the stored months do not know (an import, say)
+    make_case(licence, applicant, bureau_officer, submitted=date(2025, 6, 2))
+
+    # roles, departments, stored months, their figures, items: no query over the cases
+    with django_assert_num_queries(5):
+        before = reports.service_statistics(
+            user=city_leader, filters=YEAR_2025, today=date(2026, 3, 15)
+        )
+    actions.rebuild_statistics_months(today=date(2026, 3, 15))
+    after = reports.service_statistics(user=city_leader, filters=YEAR_2025, today=date(2026, 3, 15))
+
+    assert before.total.received == 5
+    assert after.total.received == 6
+
+
+def test_storing_skips_stored_months_and_the_current_one(hall, city_leader):
+    assert actions.store_statistics_months(today=date(2025, 7, 10)) == 8  # Nov 2024–Jun 2025
+    assert actions.store_statistics_months(today=date(2025, 7, 10)) == 0
+    assert actions.store_statistics_months(today=date(2025, 9, 1)) == 2  # Jul, Aug
+
+    months = list(StatisticsMonth.objects.values_list("month", flat=True))
+    assert months == [date(2024, 11, 1), date(2024, 12, 1)] + [
+        date(2025, m, 1) for m in range(1, 9)
+    ]
+
+
+def test_the_current_month_is_never_read_from_storage(
+    licence, applicant, bureau_officer, city_leader
+):
+    today = timezone.localdate()
+    this_month = reports.StatisticsFilters(period=reports.StatisticsPeriod.months_of(today, today))
+    # even if a month were stored early (by a clock set wrong), the live count wins
+    StatisticsMonth.objects.create(month=today.replace(day=1))
+    make_case(licence, applicant, bureau_officer, submitted=today)
+
+    stats = reports.service_statistics(user=city_leader, filters=this_month)
+
+    assert stats.total.received == 1
+
+
+def test_the_nightly_job_is_scheduled():
+    from zaixian.core.scheduler import PERIODIC_JOBS
+
+    job = next(job for job in PERIODIC_JOBS if job.name == "service-statistics-months")
+
+    assert job.load_task().name == "store_statistics_months_task"
 
 
 def test_period_rejects_a_backwards_range():
