@@ -206,6 +206,26 @@ HOTLINE_CASE = CaseType(
     ),
     promised_days=DEFAULT_GENERAL_WORKING_DAYS,
     starts_clock=True,
+    # Every step is taken on the hotline's own desk (it also moves the case between the centre
+    # and the departments); the engine's case desk links there.
+    module_transitions=frozenset(
+        {
+            "dispatch",
+            "accept",
+            "return",
+            "reply",
+            "approve_reply",
+            "send_back",
+            "close",
+            "mark_unsatisfied",
+            "reopen",
+            "close_directly",
+            "merge",
+            "supervise",
+            SUPERVISE_HANDLING,
+        }
+    ),
+    detail_template="hotline/admin/case_panel.html",
 )
 
 # States in which the lead department holds the case (Case.department is the department);
@@ -343,3 +363,8 @@ def mask_text(text: str, *, names: Iterable[str] = (), addresses: Iterable[str] 
     for name in sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True):
         text = text.replace(name, mask_name(name))
     return _HOUSE_RE.sub(lambda m: MASK * 2 + m.group(0).lstrip("0123456789"), text)
+
+
+def public_address(address: str) -> str:
+    """An address as public pages and Open311 show it: the divisions kept, the rest hidden."""
+    return mask_address(address)

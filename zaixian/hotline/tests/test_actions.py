@@ -7,7 +7,6 @@ from wagtail.models import ModelLogEntry
 
 from zaixian.cases import queries as case_queries
 from zaixian.cases.actions import NoteRequiredError, NotPermittedError
-from zaixian.cases.rules import is_valid_tracking_number
 from zaixian.core.models import Notification
 from zaixian.hotline import actions, queries, rules
 from zaixian.hotline.models import HotlineDispatch, TypicalCase
@@ -20,7 +19,7 @@ def test_phone_call_gets_a_tracking_number_held_by_the_centre(register, centre):
     hotline_case = register()
 
     case = hotline_case.case
-    assert is_valid_tracking_number(case.tracking_number)
+    assert case_queries.tracked_case(tracking_number=case.tracking_number, phone_last4="5678")
     assert case.state == rules.REGISTERED
     assert case.department == centre
     assert case.promised_days == 7
