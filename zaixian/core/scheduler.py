@@ -79,6 +79,11 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         "zaixian.cases.tasks.remind_case_deadlines_task",
     ),
     PeriodicJob(
+        "hotline-overdue-supervision",
+        "5 * * * *",
+        "zaixian.hotline.tasks.supervise_overdue_hotline_cases_task",
+    ),
+    PeriodicJob(
         "service-statistics-months",
         "20 1 * * *",
         "zaixian.services.tasks.store_statistics_months_task",
