@@ -7,3 +7,8 @@ class PublishingConfig(AppConfig):
     label = "publishing"
     verbose_name = _("Static publishing")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from zaixian.publishing import signal_handlers
+
+        signal_handlers.connect()

@@ -1,0 +1,322 @@
+"""Every write of static publishing: full rebuilds of a site's tree, incremental updates after
+page events, the assets, and the copy to other machines.
+
+Pages are rendered through the app itself (``render.Renderer``), so a static file is the page
+an anonymous visitor would get. A response that is not the same for everyone (a form with a
+CSRF token, a cookie, an error) is not written: nginx then passes the URL to the app.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+import subprocess
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.storage import FileSystemStorage
+from django.db import transaction
+from wagtail.models import Site
+
+from zaixian.publishing import queries, rules
+from zaixian.publishing.queries import PageChange
+from zaixian.publishing.render import Renderer
+from zaixian.publishing.tree import SiteTree, TreeError, remove_file, write_file, write_plain
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+
+
+class PublishError(RuntimeError):
+    """Publishing cannot run as asked (no root configured, an unknown site, a failed copy)."""
+
+
+@dataclass
+class PublishResult:
+    """What one publish run did to one site's tree."""
+
+    hostname: str
+    written: int = 0
+    removed: int = 0
+    skipped: list[str] = field(default_factory=list)
+    full: bool = False
+
+
+def publish_root() -> Path | None:
+    """The configured static tree (``STATIC_PUBLISH_ROOT``), or None when publishing is off."""
+    root = getattr(settings, "STATIC_PUBLISH_ROOT", "")
+    return Path(root) if root else None
+
+
+def _site_tree(*, root: Path, site: Site) -> SiteTree:
+    try:
+        return SiteTree(root=root, hostname=site.hostname)
+    except TreeError as error:
+        raise PublishError(str(error)) from error
+
+
+def _render_into(
+    *,
+    renderer: Renderer,
+    site: Site,
+    base: Path,
+    urls: Iterable[str],
+    atomic: bool,
+    result: PublishResult,
+    progress: Progress | None,
+) -> None:
+    for url in urls:
+        try:
+            relative = rules.file_for_url(url)
+        except rules.UnsafePathError:
+            result.skipped.append(url)
+            continue
+        rendered = renderer.render(site=site, url=url)
+        if rendered.publishable:
+            write_file(base / relative, rendered.content, atomic=atomic)
+            result.written += 1
+        else:
+            # Stays on the application (a form, an error, a page that is gone).
+            if (base / relative).exists():
+                remove_file(base / relative)
+                result.removed += 1
+            if rendered.status == rules.HTTP_OK:
+                result.skipped.append(url)
+        if progress is not None:
+            progress(1)
+
+
+def site_urls(*, site: Site) -> list[str]:
+    """The URLs a full publish of ``site`` renders (for a progress bar's total)."""
+    return queries.site_urls(site=site)
+
+
+def publish_site(
+    *,
+    site: Site,
+    root: Path,
+    urls: list[str] | None = None,
+    progress: Progress | None = None,
+    sync: bool = True,
+) -> PublishResult:
+    """Rebuild a site's whole tree into a new version and switch to it at once. If anything
+    fails on the way, the new version is discarded and the previous one stays served."""
+    tree = _site_tree(root=root, site=site)
+    result = PublishResult(hostname=site.hostname, full=True)
+    renderer = Renderer()
+    with tree.lock():
+        version = tree.new_version()
+        try:
+            _render_into(
+                renderer=renderer,
+                site=site,
+                base=version,
+                urls=queries.site_urls(site=site) if urls is None else urls,
+                atomic=False,
+                result=result,
+                progress=progress,
+            )
+            tree.switch_to(version)
+        except BaseException:
+            tree.discard(version)
+            raise
+    logger.info(
+        "Published %s: %d files, %d left to the app.",
+        site.hostname,
+        result.written,
+        len(result.skipped),
+    )
+    if sync:
+        sync_tree(root=root)
+    return result
+
+
+def publish_changes(
+    *, changes: list[PageChange], root: Path, sync: bool = True
+) -> list[PublishResult]:
+    """Rewrite, in every site that holds a changed page, the page and every page that shows
+    it; remove the pages that are gone. Each file is replaced atomically. A site never
+    published in full is published in full."""
+    results = []
+    renderer = Renderer()
+    sites = {
+        site.pk: site for change in changes for site in queries.sites_holding(path=change.path)
+    }
+    for site in sites.values():
+        tree = _site_tree(root=root, site=site)
+        plan = queries.change_plan(site=site, changes=changes)
+        if plan.full or tree.current() is None:
+            results.append(publish_site(site=site, root=root, sync=False))
+            continue
+        result = PublishResult(hostname=site.hostname)
+        with tree.lock():
+            base = tree.current()
+            if base is None:  # switched away while we waited for the lock
+                continue
+            for url in plan.remove:
+                directory = rules.directory_for_url(url)
+                if directory is not None and tree.remove_directory(base, directory):
+                    result.removed += 1
+            _render_into(
+                renderer=renderer,
+                site=site,
+                base=base,
+                urls=plan.render,
+                atomic=True,
+                result=result,
+                progress=None,
+            )
+            for channel_url, count in plan.lists.items():
+                directory = rules.directory_for_url(channel_url)
+                relative = directory if directory is not None else Path()
+                for extra in tree.list_pages_beyond(base, Path(relative), count):
+                    tree.remove_directory(base, extra.relative_to(base))
+                    result.removed += 1
+        logger.info(
+            "Updated %s: %d files written, %d removed.",
+            site.hostname,
+            result.written,
+            result.removed,
+        )
+        results.append(result)
+    if sync and results:
+        sync_tree(root=root)
+    return results
+
+
+def publish_assets(*, root: Path) -> int:
+    """Copy the static files the pages use (``STATIC_URL``) into ``<root>/_assets``, with
+    precompressed copies, skipping files that have not changed. With hashed file names
+    (production's manifest storage) they come from ``STATIC_ROOT``, so ``collectstatic``
+    must have run; otherwise from the apps' static directories."""
+    target = root / rules.ASSETS_DIR / settings.STATIC_URL.strip("/")
+    sources: list[tuple[str, Path]] = []
+    if hasattr(staticfiles_storage, "manifest_name"):
+        static_root = Path(settings.STATIC_ROOT)
+        if not (static_root / staticfiles_storage.manifest_name).exists():
+            raise PublishError(
+                f"{static_root} has no collected static files; run "
+                "`zaixian manage collectstatic` first."
+            )
+        sources = [
+            (str(path.relative_to(static_root)), path)
+            for path in static_root.rglob("*")
+            if path.is_file()
+        ]
+    else:
+        seen: set[str] = set()
+        for finder in finders.get_finders():
+            for name, storage in finder.list([]):
+                if name in seen or not isinstance(storage, FileSystemStorage):
+                    continue
+                seen.add(name)
+                sources.append((name, Path(storage.path(name))))
+    copied = 0
+    names = {name for name, _path in sources}
+    for name, source in sources:
+        destination = target / name
+        stat = source.stat()
+        if destination.exists():
+            existing = destination.stat()
+            if existing.st_size == stat.st_size and existing.st_mtime >= stat.st_mtime:
+                continue
+        content = source.read_bytes()
+        has_own_copies = all(name + suffix in names for suffix in rules.COMPRESSED_SUFFIXES)
+        if has_own_copies or name.endswith(rules.COMPRESSED_SUFFIXES):
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            write_plain(destination, content, atomic=True)
+        else:
+            write_file(destination, content, atomic=True)
+        copied += 1
+    return copied
+
+
+def sync_tree(*, root: Path) -> None:
+    """Send the tree to the front-end machines with ``STATIC_PUBLISH_SYNC_COMMAND`` (e.g.
+    rsync), if one is configured."""
+    command = getattr(settings, "STATIC_PUBLISH_SYNC_COMMAND", "")
+    if not command:
+        return
+    arguments = [part.replace("{root}", str(root)) for part in shlex.split(command)]
+    completed = subprocess.run(arguments, capture_output=True, text=True, check=False)  # noqa: S603 — the operator's own command
+    if completed.returncode != 0:
+        raise PublishError(
+            f"The sync command failed ({completed.returncode}): {completed.stderr.strip()[:500]}"
+        )
+
+
+# --- Page events -> background work --------------------------------------------------------
+
+_pending = threading.local()
+
+
+class _Batch:
+    """The page events of one transaction, published by one task after it commits."""
+
+    def __init__(self, change: PageChange) -> None:
+        self.changes = [change]
+
+    def flush(self) -> None:
+        from zaixian.publishing.tasks import publish_changes_task
+
+        if getattr(_pending, "batch", None) is self:
+            _pending.batch = None
+        publish_changes_task.enqueue([change.to_json() for change in self.changes])
+
+
+def forget_pending_changes() -> None:
+    """Start a new batch (tests: the next ``on_commit`` callbacks are a new transaction's)."""
+    _pending.batch = None
+
+
+def record_page_change(*, change: PageChange) -> None:
+    """Note a page event; when the transaction commits, one background task publishes all the
+    changes it made (a deleted channel sends one event per page below it)."""
+    if publish_root() is None:
+        return
+    connection = transaction.get_connection()
+    batch: _Batch | None = getattr(_pending, "batch", None)
+    # Join the batch of the current transaction, unless it was rolled back (its callback
+    # is gone from the connection's list) or there is no transaction.
+    if (
+        batch is not None
+        and connection.in_atomic_block
+        and any(entry[1] == batch.flush for entry in connection.run_on_commit)
+    ):
+        batch.changes.append(change)
+        return
+    batch = _pending.batch = _Batch(change)
+    transaction.on_commit(batch.flush)
+
+
+def enqueue_site_rebuild(*, site_id: int) -> None:
+    """Rebuild a site's whole tree in the background after the transaction commits (its host,
+    its footer or its root changed: every page shows those)."""
+    if publish_root() is None:
+        return
+    from zaixian.publishing.tasks import publish_site_task
+
+    transaction.on_commit(partial(publish_site_task.enqueue, site_id))
+
+
+def publish_recorded_changes(*, changes: list[dict[str, object]]) -> None:
+    """The background task's body: publish changes recorded by ``record_page_change``."""
+    root = publish_root()
+    if root is None:
+        return
+    publish_changes(changes=[PageChange.from_json(c) for c in changes], root=root)
+
+
+def publish_site_by_id(*, site_id: int) -> PublishResult | None:
+    root = publish_root()
+    site = Site.objects.select_related("root_page").filter(pk=site_id).first()
+    if root is None or site is None:
+        return None
+    return publish_site(site=site, root=root)

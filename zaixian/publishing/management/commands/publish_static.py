@@ -1,0 +1,91 @@
+"""`zaixian publish [--site HOST] [--all] [--output DIR]`: rebuild sites' static trees."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from tqdm import tqdm
+
+from zaixian.publishing import actions, queries
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Write the static copy of a site (or of every site) for nginx or a CDN: every public "
+        "page, channel list page, feed, the sitemap and robots.txt, with gzip and brotli "
+        "copies, and the static assets. The new tree replaces the old one at once when it is "
+        "complete."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--site",
+            action="append",
+            default=[],
+            metavar="HOST",
+            help=gettext_lazy("the site's host name (or host:port); may be given again"),
+        )
+        parser.add_argument("--all", action="store_true", help=gettext_lazy("every site"))
+        parser.add_argument(
+            "--output",
+            metavar="DIR",
+            help=gettext_lazy(
+                "write the tree here instead of STATIC_PUBLISH_ROOT (no sync command is run)"
+            ),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        output = options["output"]
+        root = Path(output).resolve() if output else actions.publish_root()
+        if root is None:
+            raise CommandError(
+                _("Set STATIC_PUBLISH_ROOT or give --output DIR: there is nowhere to publish to.")
+            )
+        if options["all"] == bool(options["site"]):
+            raise CommandError(_("Give --site HOST (one or more) or --all."))
+        if options["all"]:
+            sites = queries.all_sites()
+        else:
+            sites = []
+            for host in options["site"]:
+                site = queries.site_for_host(host)
+                if site is None:
+                    known = ", ".join(s.hostname for s in queries.all_sites()) or "-"
+                    raise CommandError(
+                        _("There is no site %(host)s; the sites are: %(known)s.")
+                        % {"host": host, "known": known}
+                    )
+                sites.append(site)
+        root.mkdir(parents=True, exist_ok=True)
+        quiet = options["verbosity"] < 1
+        try:
+            assets = actions.publish_assets(root=root)
+            for site in sites:
+                urls = actions.site_urls(site=site)
+                with tqdm(
+                    total=len(urls), unit="page", desc=site.hostname, disable=quiet, file=sys.stderr
+                ) as bar:
+                    result = actions.publish_site(
+                        site=site, root=root, urls=urls, progress=bar.update, sync=False
+                    )
+                self.stdout.write(
+                    _("%(host)s: %(written)d files written, %(skipped)d left to the application.")
+                    % {
+                        "host": site.hostname,
+                        "written": result.written,
+                        "skipped": len(result.skipped),
+                    }
+                )
+            if not output:
+                actions.sync_tree(root=root)
+        except actions.PublishError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            _("Static tree: %(root)s (%(assets)d asset files updated).")
+            % {"root": root, "assets": assets}
+        )
