@@ -82,3 +82,16 @@ def register(operator, category):
         return actions.register_case(**values)
 
     return _register
+
+
+@pytest.fixture(scope="session")
+def pdf_rendering():
+    """The PDF bulletin needs WeasyPrint's Pango (scripts/system-deps.sh installs it)."""
+    import os
+
+    try:
+        import weasyprint  # noqa: F401 — loading it loads Pango
+    except OSError as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"WeasyPrint cannot load Pango: {error} (required on CI)")
+        pytest.skip(f"WeasyPrint cannot load Pango: {error}")
