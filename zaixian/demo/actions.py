@@ -50,6 +50,7 @@ from zaixian.demo.seed import (
 from zaixian.disclosure import actions as disclosure_actions
 from zaixian.disclosure.demo import load_disclosure_demo
 from zaixian.disclosure.models import DisclosureIndexPage
+from zaixian.hotline.demo import load_hotline_demo
 from zaixian.portal import actions as portal_actions
 from zaixian.portal.models import ArticlePage, ChannelPage, HomePage, SiteFooterSettings, TopicPage
 from zaixian.services import actions as service_actions
@@ -166,6 +167,7 @@ def load_demo(
         if hall_created:
             load_service_hall(seed=seed, progress=progress)
         load_disclosure_demo(stdout=_ProgressWriter(progress))
+        load_hotline_demo(stdout=_ProgressWriter(progress))
         counts = demo_counts()
         return DemoSummary(
             created=False,
@@ -210,6 +212,7 @@ def load_demo(
         if hall_created:
             load_service_hall(seed=seed, progress=progress)
         load_disclosure_demo(stdout=_ProgressWriter(progress))
+        load_hotline_demo(stdout=_ProgressWriter(progress))
     counts = demo_counts()
     return DemoSummary(
         created=True,

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from zaixian.demo import actions, queries
+from zaixian.demo.seed import DEMO_PASSWORD
 
 # --small keeps about a tenth of the articles: enough for a quick look or a test.
 SMALL_SCALE = 0.1
@@ -93,6 +94,7 @@ class Command(BaseCommand):
         self.print_sites()
         self.print_accounts()
         self.print_public_accounts()
+        self.print_hotline()
 
     def print_sites(self) -> None:
         """Where each site of the group answers (department sites use *.localhost names,
@@ -133,4 +135,22 @@ class Command(BaseCommand):
         )
         header = [_("Account type"), _("Username"), _("Mobile phone"), _("Password"), _("Name")]
         self.stdout.write(format_table(header, rows))
+        self.stdout.write("")
+
+    def print_hotline(self) -> None:
+        """The hotline centre's supervisor and the demo Open311 client's API key."""
+        from zaixian.hotline.demo import demo_hotline_accounts, demo_open311_summary
+
+        rows = [[username, DEMO_PASSWORD, can_do] for username, can_do in demo_hotline_accounts()]
+        if rows:
+            self.stdout.write(_("12345 hotline (log in at /admin/):"))
+            self.stdout.write(
+                format_table([_("Username"), _("Password"), _("What they can do")], rows)
+            )
+        summary = demo_open311_summary()
+        if summary is not None:
+            self.stdout.write(
+                _("Open311 client %(name)s, api_key: %(key)s (POST to /open311/v2/requests.json)")
+                % {"name": summary[0], "key": summary[1]}
+            )
         self.stdout.write("")
