@@ -17,7 +17,7 @@ Public functions: ``actions.ensure_disclosure_root``, ``create_disclosure_catalo
 ``setup_catalogue_permissions`` (the organisation's editors and reviewers get Wagtail page
 permissions on its catalogue only, and a one-step review workflow), ``ensure_disclosure_guide``,
 ``allocate_index_number``, ``create_disclosure_item``; ``queries.disclosure_counts`` (items per
-category and month for any organisation and period), ``normative_document_counts`` (annual
+category and month for any organisation and period), ``reports.normative_document_counts`` (annual
 report, table 2), ``late_items_for_user``; ``demo.load_disclosure_demo``. The editor's form
 (``forms.DisclosureItemPageForm``) checks the metadata and hands out the index number; the
 office's reports live in the admin under "Open government".

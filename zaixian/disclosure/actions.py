@@ -4,16 +4,21 @@ and the items themselves."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import EmailValidator
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -26,15 +31,28 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from zaixian.cases import actions as case_actions
+from zaixian.cases.models import Case, CaseEvent
+from zaixian.cases.registry import ClockEffect
+from zaixian.core import uploads
 from zaixian.core.models import Department, User
+from zaixian.core.queries import departments_visible_to, user_has_role
+from zaixian.core.roles import Role
+from zaixian.core.validators import (
+    validate_credit_code,
+    validate_mobile_phone,
+    validate_resident_id,
+)
 from zaixian.core.workdays import add_working_days
-from zaixian.disclosure import queries, rules
+from zaixian.disclosure import documents, queries, rules
 from zaixian.disclosure.models import (
+    AnnualReportFigures,
     DisclosureCataloguePage,
     DisclosureCategory,
     DisclosureGuidePage,
     DisclosureIndexPage,
     DisclosureItemPage,
+    DisclosureRequest,
     IndexNumberSequence,
     PolicyInterpretationLink,
 )
@@ -56,6 +74,10 @@ EDITOR_MEDIA_PERMISSIONS = (
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "choose_document"),
 )
+# What an applicant may upload with a request (an authorisation, an identity document…).
+REQUEST_UPLOAD_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "ofd")
+REQUEST_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
 REVIEWER_MEDIA_PERMISSIONS = (
     *EDITOR_MEDIA_PERMISSIONS,
     ("wagtaildocs", "change_document"),
@@ -417,3 +439,652 @@ def record_item_publication(*, item: DisclosureItemPage) -> None:
         publish_date=publish_date
     )
     item.publish_date = publish_date
+
+
+# =============================================================================================
+# Disclosure requests (依申请公开) on the case engine
+# =============================================================================================
+
+
+class RequestError(case_actions.CaseError):
+    """A refused step of a disclosure request; ``str()`` is the message for the person. A
+    ``CaseError``, so the case desk shows it when the refusal comes from a transition."""
+
+    default_message = gettext_lazy("This is not possible for this request.")
+
+
+class NotPublicUserError(RequestError):
+    default_message = gettext_lazy(
+        "Requests are made with a citizen's or business account. Staff accounts cannot make "
+        "requests; please log in with your personal or business account."
+    )
+
+
+class RequestInvalidError(RequestError):
+    """Fields of a request are missing or wrong; ``errors`` maps field names to messages."""
+
+    default_message = gettext_lazy("The request is incomplete. Please correct the fields marked.")
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class RequestDetails:
+    """What an applicant fills in (the online form, or an officer registering a paper one)."""
+
+    applicant_kind: str
+    applicant_name: str
+    phone: str
+    description: str
+    id_number: str = ""
+    credit_code: str = ""
+    contact_name: str = ""
+    email: str = ""
+    address: str = ""
+    postcode: str = ""
+    purpose: str = ""
+    form: str = DisclosureRequest.Form.ELECTRONIC
+    delivery: str = DisclosureRequest.Delivery.ONLINE
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TEXT_LIMITS = {
+    "applicant_name": 100,
+    "contact_name": 50,
+    "address": 200,
+    "purpose": 500,
+    "description": 2000,
+}
+
+
+def _clean(text: str, limit: int) -> str:
+    return _CONTROL_CHARACTERS.sub("", text or "").strip()[:limit]
+
+
+def request_details_errors(details: RequestDetails) -> dict[str, list[str]]:
+    """Everything wrong with ``details``, by field (the same checks for the form, the API and
+    officers): the identity the applicant kind needs, contact, and the request itself."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: Any) -> None:
+        errors.setdefault(name, []).append(str(message))
+
+    def check(name: str, validator: Any) -> None:
+        try:
+            validator(getattr(details, name))
+        except ValidationError as error:
+            for message in error.messages:
+                add(name, message)
+
+    kinds = {key for key, _label in rules.APPLICANT_KINDS}
+    if details.applicant_kind not in kinds:
+        add("applicant_kind", _("Choose who is making the request."))
+    for name, limit in _TEXT_LIMITS.items():
+        if len(getattr(details, name) or "") > limit:
+            add(
+                name,
+                _("Keep this to at most %(limit)d characters (it has %(count)d).")
+                % {"limit": limit, "count": len(getattr(details, name))},
+            )
+    if not details.applicant_name.strip():
+        add(
+            "applicant_name",
+            _("Enter the name of the organisation.")
+            if rules.is_organisation(details.applicant_kind)
+            else _("Enter your name as on your resident ID card."),
+        )
+    if details.applicant_kind == rules.NATURAL_PERSON:
+        if not details.id_number.strip():
+            add("id_number", _("A natural person's request needs the resident ID number."))
+        else:
+            check("id_number", validate_resident_id)
+    elif rules.is_organisation(details.applicant_kind):
+        if not details.credit_code.strip():
+            add("credit_code", _("An organisation's request needs its unified social credit code."))
+        else:
+            check("credit_code", validate_credit_code)
+        if not details.contact_name.strip():
+            add("contact_name", _("Enter the name of the contact person."))
+    if not details.phone.strip():
+        add("phone", _("Enter a mobile number the office can reach you at."))
+    else:
+        check("phone", validate_mobile_phone)
+    if details.email.strip():
+        try:
+            EmailValidator()(details.email.strip())
+        except ValidationError:
+            add("email", _("Enter a valid e-mail address."))
+    if not details.description.strip():
+        add("description", _("Describe the information you are asking for."))
+    if details.form not in DisclosureRequest.Form.values:
+        add("form", _("Choose one of the listed forms."))
+    if details.delivery not in DisclosureRequest.Delivery.values:
+        add("delivery", _("Choose one of the listed ways of delivery."))
+    if details.delivery == DisclosureRequest.Delivery.POST and not details.address.strip():
+        add("address", _("Delivery by post needs a postal address."))
+    if details.delivery == DisclosureRequest.Delivery.EMAIL and not details.email.strip():
+        add("email", _("Delivery by e-mail needs an e-mail address."))
+    if details.postcode and not re.fullmatch(r"\d{6}", details.postcode.strip()):
+        add("postcode", _("A postcode has six digits."))
+    return errors
+
+
+def _public_profile(user: Any) -> Any:
+    if user is None or not user.is_authenticated or not user.is_active or user.is_staff:
+        return None
+    try:
+        return user.public_profile
+    except ObjectDoesNotExist:
+        return None
+
+
+def _is_on_behalf_of_other(details: RequestDetails, profile: Any) -> bool:
+    """A request whose applicant is not the account holder (a relative, a client, …)."""
+    if details.applicant_kind == rules.NATURAL_PERSON:
+        return bool(profile.resident_id) and (
+            details.id_number.strip().upper() != profile.resident_id.upper()
+        )
+    return bool(profile.credit_code) and (
+        details.credit_code.strip().upper() != profile.credit_code.upper()
+    )
+
+
+def _open_request(
+    *,
+    department: Department,
+    details: RequestDetails,
+    channel: str,
+    received_on: date,
+    applicant: Any,
+    actor: Any,
+    on_behalf_of_other: bool,
+) -> DisclosureRequest:
+    submitted_at = timezone.make_aware(datetime.combine(received_on, time(9)))
+    if channel == rules.Channel.ONLINE:
+        submitted_at = timezone.now()
+    summary = _clean(details.description, 60).replace("\n", " ")
+    with translation.override(settings.LANGUAGE_CODE):  # stored data, in the site's language
+        title = _("Disclosure request: %(title)s") % {"title": summary}
+    case = case_actions.create_case(
+        case_type=rules.REQUEST_CASE_TYPE,
+        department=department,
+        title=title,
+        applicant=applicant,
+        applicant_name=_clean(details.applicant_name, 100),
+        applicant_phone=details.phone.strip(),
+        applicant_email=details.email.strip(),
+        actor=actor,
+        submitted_at=submitted_at,
+    )
+    if case.clock_started_on != received_on:  # a paper request registered days later
+        Case.objects.filter(pk=case.pk).update(clock_started_on=received_on)
+        case.refresh_from_db()
+        case.due_on = case.statutory_due_on = add_working_days(
+            received_on, rules.REPLY_PERIOD_WORKING_DAYS
+        )
+        Case.objects.filter(pk=case.pk).update(due_on=case.due_on, statutory_due_on=case.due_on)
+    is_person = details.applicant_kind == rules.NATURAL_PERSON
+    return DisclosureRequest.objects.create(
+        case=case,
+        department=department,
+        channel=channel,
+        received_on=received_on,
+        applicant_kind=details.applicant_kind,
+        applicant_name=_clean(details.applicant_name, 100),
+        id_number=details.id_number.strip().upper() if is_person else "",
+        credit_code="" if is_person else details.credit_code.strip().upper(),
+        contact_name="" if is_person else _clean(details.contact_name, 50),
+        phone=details.phone.strip(),
+        email=details.email.strip(),
+        address=_clean(details.address, 200),
+        postcode=details.postcode.strip(),
+        on_behalf_of_other=on_behalf_of_other,
+        description=_clean(details.description, 2000),
+        purpose=_clean(details.purpose, 500),
+        form=details.form,
+        delivery=details.delivery,
+    )
+
+
+def submit_disclosure_request(
+    *,
+    applicant: Any,
+    department: Department,
+    details: RequestDetails,
+    upload: Any = None,
+) -> DisclosureRequest:
+    """An online request of a signed-in citizen's or business account. The form confirms
+    receipt to the applicant at once, so the date of receipt is today (Article 31 (三)).
+
+    A request for someone other than the account holder needs that person's identity (it is
+    checked like any other) and, uploaded with it, the authorisation and proof of identity.
+    Everything is checked before anything is stored; nothing is half-saved."""
+    profile = _public_profile(applicant)
+    if profile is None:
+        raise NotPublicUserError
+    errors = request_details_errors(details)
+    on_behalf = not errors and _is_on_behalf_of_other(details, profile)
+    if on_behalf and upload is None:
+        errors.setdefault("upload", []).append(
+            _(
+                "This request is for someone other than the account holder: upload their "
+                "authorisation and a copy of their identity document."
+            )
+        )
+    if upload is not None:
+        try:
+            uploads.check_upload(
+                upload, extensions=REQUEST_UPLOAD_EXTENSIONS, max_bytes=REQUEST_UPLOAD_MAX_BYTES
+            )
+        except ValidationError as error:
+            errors.setdefault("upload", []).extend(error.messages)
+    if errors:
+        raise RequestInvalidError(errors)
+    today = timezone.localdate()
+    with transaction.atomic():
+        request = _open_request(
+            department=department,
+            details=details,
+            channel=rules.Channel.ONLINE,
+            received_on=rules.date_of_receipt(channel=rules.Channel.ONLINE, submitted_on=today),
+            applicant=applicant,
+            actor=applicant,
+            on_behalf_of_other=on_behalf,
+        )
+        if upload is not None:
+            case_actions.add_case_attachment(
+                case=request.case,
+                upload=upload,
+                actor=applicant,
+                material=_("Applicant's material"),
+                extensions=REQUEST_UPLOAD_EXTENSIONS,
+                max_bytes=REQUEST_UPLOAD_MAX_BYTES,
+            )
+    return request
+
+
+def register_disclosure_request(
+    *,
+    officer: Any,
+    department: Department,
+    details: RequestDetails,
+    channel: str,
+    submitted_on: date,
+    signed_for_on: date | None = None,
+    confirmed_on: date | None = None,
+) -> DisclosureRequest:
+    """An officer registers a request that came in person, by post, by letter or by fax; the
+    date of receipt follows Article 31 for the channel."""
+    if not departments_visible_to(officer).filter(pk=department.pk).exists() or not (
+        user_has_role(officer, Role.CASE_OFFICER)
+    ):
+        raise case_actions.NotPermittedError
+    errors = request_details_errors(details)
+    if channel not in rules.Channel.ALL or channel == rules.Channel.ONLINE:
+        errors.setdefault("channel", []).append(_("Choose how the request came in."))
+    else:
+        try:
+            received_on = rules.date_of_receipt(
+                channel=channel,
+                submitted_on=submitted_on,
+                signed_for_on=signed_for_on,
+                confirmed_on=confirmed_on,
+            )
+        except rules.MissingReceiptDateError:
+            field = "signed_for_on" if channel == rules.Channel.POST else "confirmed_on"
+            errors.setdefault(field, []).append(
+                _("This channel's date of receipt needs this date (Article 31).")
+            )
+        else:
+            if received_on > timezone.localdate() or received_on < submitted_on:
+                errors.setdefault("submitted_on", []).append(
+                    _("The dates cannot be in the future or before the request was sent.")
+                )
+    if errors:
+        raise RequestInvalidError(errors)
+    with transaction.atomic():
+        return _open_request(
+            department=department,
+            details=details,
+            channel=channel,
+            received_on=received_on,
+            applicant=None,
+            actor=officer,
+            on_behalf_of_other=False,
+        )
+
+
+# --- The steps of the statutory flow (the case engine's hook) ------------------------------------
+
+
+def _day_of(case: Case, transition: str) -> date:
+    """The day a transition took effect, as the engine recorded it on the clock."""
+    move = case.type.transition(transition)
+    effect = move.clock
+    if effect is ClockEffect.STOP and case.suspended_since is not None:
+        return case.suspended_since
+    if effect is ClockEffect.RESTART and case.clock_started_on is not None:
+        return case.clock_started_on
+    if case.finished_on is not None and (effect is ClockEffect.FINISH or case.is_closed):
+        return case.finished_on
+    return timezone.localdate()
+
+
+def after_request_transition(*, case: Case, event: CaseEvent, actor: Any) -> None:
+    """The case engine calls this inside every transition of a request: the rules the state
+    map cannot say (one correction, within 7 working days; one extension; the correction
+    and fee periods), the dates the annual report counts, and the reply letter. Raising
+    ``RequestError`` undoes the transition."""
+    request = DisclosureRequest.objects.select_for_update().get(case=case)
+    name = event.transition
+    today = _day_of(case, name)
+    if name == "request_correction":
+        if request.correction_due_on is not None:
+            raise RequestError(
+                _("A request is sent back for correction only once, with everything to correct.")
+            )
+        last_day = add_working_days(request.received_on, rules.CORRECTION_NOTICE_WORKING_DAYS)
+        if today > last_day:
+            raise RequestError(
+                _(
+                    "The correction had to be asked for within 7 working days of receipt (by "
+                    "%(date)s); answer the request instead."
+                )
+                % {"date": last_day.isoformat()}
+            )
+        request.correction_due_on = add_working_days(today, rules.CORRECTION_PERIOD_WORKING_DAYS)
+    elif name == "correct":
+        request.corrected_description = _clean(event.note, 2000)
+        request.corrected_on = today
+    elif name == "close_not_corrected":
+        if request.correction_due_on is None or today <= request.correction_due_on:
+            raise RequestError(
+                _("The applicant has until %(date)s to correct the request.")
+                % {"date": request.correction_due_on}
+            )
+    elif name == "consult":
+        request.consultation_due_on = add_working_days(
+            today, rules.CONSULTATION_PERIOD_WORKING_DAYS
+        )
+    elif name == "extend":
+        if case.events.filter(transition="extend").count() > 1:
+            raise RequestError(_("The time limit may be extended only once."))
+    elif name == "issue_fee_notice":
+        if request.fee_yuan is None or request.fee_notice_on != today:
+            raise RequestError(_("Work out the fee on the request's panel first."))
+    elif name == "record_payment":
+        request.fee_paid_on = today
+    elif name == "close_fee_unpaid" and (request.fee_due_on is None or today <= request.fee_due_on):
+        raise RequestError(
+            _("The applicant has until %(date)s to pay.") % {"date": request.fee_due_on}
+        )
+    outcome = rules.outcome_of_transition(name)
+    if outcome == "unavailable_still_unclear" and request.corrected_on is None:
+        raise RequestError(_("This answer is only possible after a correction."))
+    if outcome is not None:
+        request.outcome = outcome
+        request.concluded_on = today
+    request.save()
+    if name == "issue_fee_notice":
+        _attach_letter(request=request, letter=fee_notice_letter(request=request), actor=actor)
+    elif outcome is not None and name != "withdraw":
+        _attach_letter(
+            request=request, letter=reply_letter(request=request, note=event.note), actor=actor
+        )
+
+
+def _attach_letter(*, request: DisclosureRequest, letter: documents.Letter, actor: Any) -> None:
+    try:
+        pdf = documents.letter_pdf(letter)
+    except documents.DocumentRenderingUnavailableError as error:
+        raise RequestError(
+            _(
+                "The letter could not be produced, so nothing was recorded. PDF generation "
+                "needs WeasyPrint with Pango and a Chinese font on the server; please tell the "
+                "administrator."
+            )
+        ) from error
+    base = f"{letter.title}-{request.case.tracking_number}"
+    case_actions.add_generated_attachment(
+        case=request.case,
+        name=f"{base}.pdf",
+        content=pdf,
+        content_type="application/pdf",
+        material=letter.title,
+        actor=actor,
+    )
+    case_actions.add_generated_attachment(
+        case=request.case,
+        name=f"{base}.docx",
+        content=documents.letter_docx(letter),
+        content_type=documents.DOCX_CONTENT_TYPE,
+        material=f"{letter.title} (DOCX)",
+        actor=actor,
+    )
+
+
+def _chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _letter_number(request: DisclosureRequest, word: str) -> str:
+    department = request.department
+    prefix = department.short_name or department.name
+    serial = request.case.tracking_number[-7:]
+    return f"{prefix}依申请{word}〔{request.received_on.year}〕{serial}号"
+
+
+def reply_letter(*, request: DisclosureRequest, note: str) -> documents.Letter:
+    """The reply (政府信息公开申请答复书) for the request's outcome, in the office's
+    language, citing the article of the Regulations the outcome rests on."""
+    outcome = rules.OUTCOMES_BY_KEY[request.outcome]
+    with translation.override(settings.LANGUAGE_CODE):
+        intro = _(
+            "This office received your request for government information on %(date)s "
+            "(%(number)s). You asked for: %(description)s"
+        ) % {
+            "date": _chinese_date(request.received_on),
+            "number": request.case.tracking_number,
+            "description": request.corrected_description or request.description,
+        }
+        group_texts = {
+            "disclosed": _(
+                "Having examined your request, this office provides the information you asked "
+                "for (%(basis)s of the Regulations on Open Government Information)."
+            ),
+            "partly_disclosed": _(
+                "Having examined your request, this office provides the part of the "
+                "information that can be disclosed and withholds the rest (%(basis)s of the "
+                "Regulations)."
+            ),
+            "withheld": _(
+                "Having examined your request, the information cannot be disclosed: "
+                "%(reason)s (%(basis)s of the Regulations)."
+            ),
+            "unavailable": _(
+                "Having examined your request, this office cannot provide the information: "
+                "%(reason)s (%(basis)s of the Regulations)."
+            ),
+            "not_processed": _(
+                "Having examined your request, this office does not process it as a request "
+                "for government information: %(reason)s (%(basis)s of the Regulations)."
+            ),
+            "other_handling": _(
+                "This office has stopped handling your request: %(reason)s (%(basis)s)."
+            ),
+        }
+        reason = outcome.label.split(".", 1)[-1]
+        paragraphs = [
+            intro,
+            group_texts[outcome.group] % {"reason": reason, "basis": outcome.basis or "—"},
+        ]
+        if note.strip():
+            paragraphs.append(_clean(note, 4000))
+        notes = [
+            _(
+                "If you consider that this answer infringes your lawful rights and interests, "
+                "you may apply for administrative reconsideration within 60 days of receiving "
+                "it, or bring an administrative lawsuit within 6 months."
+            )
+        ]
+        return documents.Letter(
+            issuer=request.department.name,
+            title=_("Reply to a request for government information"),
+            number=_letter_number(request, "公开答"),
+            addressee=request.applicant_name,
+            paragraphs=paragraphs,
+            signature=request.department.name,
+            date_text=_chinese_date(request.concluded_on or timezone.localdate()),
+            notes=notes,
+        )
+
+
+def fee_notice_letter(*, request: DisclosureRequest) -> documents.Letter:
+    """The fee notice (收费通知) of 国办函〔2020〕109号 第六条: basis, standard, amount, and the
+    20 working days to pay."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if request.fee_method == rules.FeeMethod.BY_COUNT:
+            standard = _(
+                "charged by number of requests: this is your request no. %(n)d of the month"
+            ) % {"n": monthly_request_number(request=request)}
+        else:
+            standard = _("charged by volume: %(pages)d pages") % {"pages": request.fee_pages or 0}
+        paragraphs = [
+            _(
+                "Under the Measures on the information-processing fee of open government "
+                "information (国办函〔2020〕109号), your request %(number)s of %(date)s is "
+                "%(standard)s. The fee is %(fee)d yuan."
+            )
+            % {
+                "number": request.case.tracking_number,
+                "date": _chinese_date(request.received_on),
+                "standard": standard,
+                "fee": request.fee_yuan or 0,
+            },
+            _(
+                "Please pay by %(due)s (20 working days from the day after this notice). The "
+                "time until you pay is not counted in the time limit for the answer; if you do "
+                "not pay in time, the request is taken as given up and no longer processed."
+            )
+            % {"due": _chinese_date(request.fee_due_on or timezone.localdate())},
+        ]
+        return documents.Letter(
+            issuer=request.department.name,
+            title=_("Notice of the information-processing fee"),
+            number=_letter_number(request, "公开收"),
+            addressee=request.applicant_name,
+            paragraphs=paragraphs,
+            signature=request.department.name,
+            date_text=_chinese_date(request.fee_notice_on or timezone.localdate()),
+        )
+
+
+def monthly_request_number(*, request: DisclosureRequest) -> int:
+    """Which request of its applicant's calendar month this is (按件计收 counts per applicant
+    and natural month, by date of receipt)."""
+    return (
+        queries.requests_of_applicant_in_month(request=request)
+        .filter(
+            Q(received_on__lt=request.received_on)
+            | Q(received_on=request.received_on, pk__lte=request.pk)
+        )
+        .count()
+    )
+
+
+def issue_fee_notice(
+    *,
+    request: DisclosureRequest,
+    actor: Any,
+    method: str,
+    pages: int | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> CaseEvent:
+    """Work out the fee by the method the office applies to this request (one, never both:
+    109号 第三条), send the notice and stop the clock until payment."""
+    today = today or timezone.localdate()
+    if method == rules.FeeMethod.BY_COUNT:
+        pages = None
+        fee = rules.fee_for_nth_request(monthly_request_number(request=request))
+    elif method == rules.FeeMethod.BY_VOLUME:
+        if pages is None or pages < 1:
+            raise RequestInvalidError({"pages": [_("Enter the number of pages.")]})
+        fee = rules.fee_for_pages(pages)
+    else:
+        raise RequestInvalidError({"method": [_("Choose how the fee is charged.")]})
+    if fee == 0:
+        raise RequestError(_("No fee is due for this request under this method."))
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Fee: %(fee)d yuan.") % {"fee": fee}
+    with transaction.atomic():
+        DisclosureRequest.objects.filter(pk=request.pk).update(
+            fee_method=method,
+            fee_pages=pages,
+            fee_yuan=fee,
+            fee_notice_on=today,
+            fee_due_on=add_working_days(today, rules.FEE_PAYMENT_PERIOD_WORKING_DAYS),
+        )
+        event = case_actions.transition_case(
+            case=request.case,
+            transition="issue_fee_notice",
+            actor=actor,
+            note=note,
+            expected_version=expected_version,
+            today=today,
+        )
+    request.refresh_from_db()
+    return event
+
+
+# --- The annual report's figures entered by hand ----------------------------------------------
+
+
+class FiguresNotPermittedError(RequestError):
+    default_message = gettext_lazy("You may not enter the annual report's figures for this.")
+
+
+ANNUAL_FIGURE_FIELDS = (
+    "overview",
+    "problems",
+    "other_matters",
+    "penalty_decisions",
+    "compulsion_decisions",
+    "licensing_decisions",
+    "fees_collected",
+    "reconsideration_upheld",
+    "reconsideration_corrected",
+    "reconsideration_other",
+    "reconsideration_pending",
+    "direct_suit_upheld",
+    "direct_suit_corrected",
+    "direct_suit_other",
+    "direct_suit_pending",
+    "suit_after_upheld",
+    "suit_after_corrected",
+    "suit_after_other",
+    "suit_after_pending",
+)
+
+
+@transaction.atomic
+def save_annual_report_figures(
+    *, user: Any, department: Department | None, year: int, values: dict[str, Any]
+) -> AnnualReportFigures:
+    """Keep the figures the office entered for ``department`` (None: the city) and ``year``."""
+    if not queries.may_enter_annual_figures(user=user, department=department):
+        raise FiguresNotPermittedError
+    figures = (
+        AnnualReportFigures.objects.select_for_update()
+        .filter(department=department, year=year)
+        .first()
+    ) or AnnualReportFigures(department=department, year=year)
+    for name in ANNUAL_FIGURE_FIELDS:
+        if name in values:
+            setattr(figures, name, values[name])
+    figures.updated_by = user
+    figures.full_clean()
+    figures.save()
+    return figures

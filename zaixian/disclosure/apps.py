@@ -9,7 +9,8 @@ class DisclosureConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from zaixian.disclosure import forms, signal_handlers
+        from zaixian.cases.registry import register_case_type
+        from zaixian.disclosure import forms, rules, signal_handlers
         from zaixian.disclosure.models import DisclosureCataloguePage, DisclosureItemPage
 
         # The editor's form checks the metadata and hands out the index number through
@@ -17,3 +18,4 @@ class DisclosureConfig(AppConfig):
         DisclosureItemPage.base_form_class = forms.DisclosureItemPageForm
         DisclosureCataloguePage.base_form_class = forms.DisclosureCataloguePageForm
         signal_handlers.connect()
+        register_case_type(rules.REQUEST)

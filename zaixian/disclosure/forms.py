@@ -16,7 +16,12 @@ from wagtail.models import Page
 
 from zaixian.core.models import Department
 from zaixian.disclosure import actions, queries
-from zaixian.disclosure.models import DisclosureCataloguePage, DisclosureItemPage
+from zaixian.disclosure.models import (
+    AnnualReportFigures,
+    DisclosureCataloguePage,
+    DisclosureItemPage,
+    DisclosureRequest,
+)
 
 
 class DisclosureItemPageForm(WagtailAdminPageForm):
@@ -172,3 +177,152 @@ class DisclosureReportFilterForm(forms.Form):
         if self.is_valid():
             return self.departments.get(self.cleaned_data.get("department") or 0)
         return None
+
+
+# --- Disclosure requests ----------------------------------------------------------------------
+
+
+class DisclosureRequestForm(forms.Form):
+    """The online request form. Field checks here give quick messages; the complete rules
+    (identity by applicant type, delivery needs) are ``actions.request_details_errors``, which
+    the action runs again, so a request never gets past them another way."""
+
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("Organisation asked"), queryset=Department.objects.none()
+    )
+    applicant_kind = forms.ChoiceField(
+        label=gettext_lazy("Applicant"),
+        choices=DisclosureRequest.ApplicantKind.choices,
+        widget=forms.RadioSelect,
+    )
+    applicant_name = forms.CharField(
+        label=gettext_lazy("Name (person or organisation)"), max_length=100
+    )
+    id_number = forms.CharField(
+        label=gettext_lazy("Resident ID number"),
+        max_length=18,
+        required=False,
+        help_text=gettext_lazy("For a natural person."),
+    )
+    credit_code = forms.CharField(
+        label=gettext_lazy("Unified social credit code"),
+        max_length=18,
+        required=False,
+        help_text=gettext_lazy("For a legal person or other organisation."),
+    )
+    contact_name = forms.CharField(
+        label=gettext_lazy("Contact person"),
+        max_length=50,
+        required=False,
+        help_text=gettext_lazy("For a legal person or other organisation."),
+    )
+    phone = forms.CharField(label=gettext_lazy("Mobile phone"), max_length=11)
+    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
+    address = forms.CharField(label=gettext_lazy("Postal address"), max_length=200, required=False)
+    postcode = forms.CharField(label=gettext_lazy("Postcode"), max_length=6, required=False)
+    description = forms.CharField(
+        label=gettext_lazy("Information requested"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy(
+            "Name or describe the information: its title, document number, or what it is "
+            "about, so that the office can find it."
+        ),
+    )
+    purpose = forms.CharField(
+        label=gettext_lazy("Purpose (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    form = forms.ChoiceField(
+        label=gettext_lazy("Form of the information"), choices=DisclosureRequest.Form.choices
+    )
+    delivery = forms.ChoiceField(
+        label=gettext_lazy("Delivery"), choices=DisclosureRequest.Delivery.choices
+    )
+    upload = forms.FileField(
+        label=gettext_lazy("Material (optional)"),
+        required=False,
+        help_text=gettext_lazy(
+            "PDF, JPEG, PNG, Word or OFD, at most 10 MB. Needed when you ask for someone else: "
+            "their authorisation and a copy of their identity document."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = queries.request_departments()  # type: ignore[attr-defined]  # ModelChoiceField
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        errors = actions.request_details_errors(self.details())
+        for name, messages in errors.items():
+            self.add_error(name if name in self.fields else None, messages)
+        return cleaned
+
+    def details(self) -> actions.RequestDetails:
+        data = self.cleaned_data
+        return actions.RequestDetails(
+            applicant_kind=data.get("applicant_kind", ""),
+            applicant_name=data.get("applicant_name", ""),
+            phone=data.get("phone", ""),
+            description=data.get("description", ""),
+            id_number=data.get("id_number", ""),
+            credit_code=data.get("credit_code", ""),
+            contact_name=data.get("contact_name", ""),
+            email=data.get("email", ""),
+            address=data.get("address", ""),
+            postcode=data.get("postcode", ""),
+            purpose=data.get("purpose", ""),
+            form=data.get("form", ""),
+            delivery=data.get("delivery", ""),
+        )
+
+
+class FeeNoticeForm(forms.Form):
+    """The officer's fee notice: one method per request (国办函〔2020〕109号 第三条)."""
+
+    method = forms.ChoiceField(
+        label=gettext_lazy("Charge"),
+        choices=DisclosureRequest.FeeMethod.choices,
+        widget=forms.RadioSelect,
+    )
+    pages = forms.IntegerField(
+        label=gettext_lazy("Pages (charge by volume)"),
+        required=False,
+        min_value=1,
+        max_value=1_000_000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class AnnualReportFiguresForm(forms.ModelForm):
+    """The figures of the annual report that come from outside the platform."""
+
+    class Meta:
+        model = AnnualReportFigures
+        fields = list(actions.ANNUAL_FIGURE_FIELDS)
+        widgets = {
+            "overview": forms.Textarea(attrs={"rows": 6}),
+            "problems": forms.Textarea(attrs={"rows": 4}),
+            "other_matters": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class AnnualReportChoiceForm(forms.Form):
+    """Which report: a year and an organisation (empty: the whole city)."""
+
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2008, max_value=2999)
+    org = forms.CharField(label=gettext_lazy("Organisation code"), required=False, max_length=20)
+
+    def clean_org(self) -> Department | None:
+        code = (self.cleaned_data.get("org") or "").strip().upper()
+        if not code:
+            return None
+        department = Department.objects.filter(code=code).first()
+        if department is None:
+            raise forms.ValidationError(_("There is no organisation with this code."))
+        return department

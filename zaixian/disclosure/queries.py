@@ -13,8 +13,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractYear, TruncMonth
+from django.urls import reverse
 from wagtail.models import Page
 
+from zaixian.cases import queries as case_queries
+from zaixian.cases.models import Case
 from zaixian.core.models import Department
 from zaixian.core.queries import departments_visible_to
 from zaixian.disclosure import rules
@@ -24,6 +27,7 @@ from zaixian.disclosure.models import (
     DisclosureGuidePage,
     DisclosureIndexPage,
     DisclosureItemPage,
+    DisclosureRequest,
 )
 
 REPORTS_PERMISSION = "disclosure.view_disclosure_reports"
@@ -284,31 +288,62 @@ def disclosure_counts(
     return counts
 
 
-@dataclass(frozen=True)
-class NormativeDocumentCounts:
-    """Table 2, first rows, of the annual report: rules and normative documents made and
-    repealed (or no longer in force) in a year, and those in force at its end."""
-
-    made: int
-    repealed: int
-    in_force: int
+# --- Disclosure requests --------------------------------------------------------------------------
 
 
-def normative_document_counts(
-    *, year: int, genre: str, department: Department | None = None
-) -> NormativeDocumentCounts:
-    """Counts of one genre (``rule`` or ``normative``) of the published items of an
-    organisation (with those under it) or of the whole city."""
-    items = published_items().filter(
-        _organisation_scope(department=department, include_subdepartments=True), genre=genre
+def request_of_case(*, case: Case) -> DisclosureRequest | None:
+    return DisclosureRequest.objects.select_related("department").filter(case=case).first()
+
+
+def request_url(case: Case) -> str:
+    """The applicant's page of the request behind ``case`` (named by the case type)."""
+    return reverse("disclosure:request_receipt", args=[case.tracking_number])
+
+
+def requests_of_applicant_in_month(*, request: DisclosureRequest) -> QuerySet[DisclosureRequest]:
+    """The requests of the same applicant (resident ID number or credit code) received by the
+    same organisation in the same calendar month as ``request``: each organisation charges
+    for the requests it answers (国办函〔2020〕109号 第四条)."""
+    identity = (
+        Q(id_number=request.id_number) if request.id_number else Q(credit_code=request.credit_code)
     )
-    year_end = date(year, 12, 31)
-    return NormativeDocumentCounts(
-        made=items.filter(date_written__year=year).count(),
-        repealed=items.filter(validity_changed_on__year=year)
-        .exclude(validity=DisclosureItemPage.Validity.VALID)
-        .count(),
-        in_force=items.filter(date_written__lte=year_end)
-        .filter(Q(validity=DisclosureItemPage.Validity.VALID) | Q(validity_changed_on__gt=year_end))
-        .count(),
+    return DisclosureRequest.objects.filter(
+        identity,
+        department_id=request.department_id,
+        received_on__year=request.received_on.year,
+        received_on__month=request.received_on.month,
     )
+
+
+def requests_for_officer(*, user: Any) -> QuerySet[DisclosureRequest]:
+    """The requests of the cases ``user`` may see as an officer (none for anyone else)."""
+    return DisclosureRequest.objects.filter(case__in=case_queries.cases_for_officer(user))
+
+
+def applicant_request(*, user: Any, tracking_number: str) -> DisclosureRequest | None:
+    case = case_queries.applicant_case(user=user, tracking_number=tracking_number)
+    if case is None:
+        return None
+    return request_of_case(case=case)
+
+
+def request_departments() -> QuerySet[Department]:
+    """The organisations that take requests online: those with a live disclosure catalogue."""
+    return (
+        Department.objects.filter(disclosure_catalogues__live=True)
+        .order_by("path")
+        .distinct()
+        .only("pk", "code", "name")
+    )
+
+
+def may_enter_annual_figures(*, user: Any, department: Department | None) -> bool:
+    """Who enters the annual report's figures by hand: a holder of the reports permission
+    for an organisation they see; for the whole city, one who sees every organisation (a
+    platform administrator or a leader of the city government)."""
+    if not can_view_disclosure_reports(user):
+        return False
+    visible = departments_visible_to(user)
+    if department is None:
+        return visible.count() == Department.objects.count()
+    return visible.filter(pk=department.pk).exists()

@@ -22,6 +22,13 @@ admin_urlpatterns = [
     path("late/", views.LateItemsView.as_view(), name="late_items"),
     path("counts/", views.DisclosureCountsView.as_view(), name="counts"),
     path("counts/export/", views.DisclosureCountsExportView.as_view(), name="counts_export"),
+    path("annual-figures/", views.AnnualFiguresView.as_view(), name="annual_figures"),
+    path("requests/<int:case_pk>/fee/", views.FeeNoticeView.as_view(), name="fee_notice"),
+    path(
+        "requests/<int:case_pk>/identity/",
+        views.RequestIdentityView.as_view(),
+        name="request_identity",
+    ),
 ]
 
 
@@ -60,6 +67,12 @@ def register_disclosure_menu() -> MenuItem:
                 reverse("disclosure_admin:counts"),
                 icon_name="table",
                 order=200,
+            ),
+            ReportMenuItem(
+                gettext_lazy("Annual report figures"),
+                reverse("disclosure_admin:annual_figures"),
+                icon_name="edit",
+                order=300,
             ),
         ]
     )

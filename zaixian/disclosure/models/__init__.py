@@ -9,14 +9,17 @@ from zaixian.disclosure.models.pages import (
     PolicyInterpretationLink,
 )
 from zaixian.disclosure.models.reference import DisclosureCategory, IndexNumberSequence
+from zaixian.disclosure.models.requests import AnnualReportFigures, DisclosureRequest
 
 __all__ = [
+    "AnnualReportFigures",
     "DisclosureAttachment",
     "DisclosureCataloguePage",
     "DisclosureCategory",
     "DisclosureGuidePage",
     "DisclosureIndexPage",
     "DisclosureItemPage",
+    "DisclosureRequest",
     "IndexNumberSequence",
     "PolicyInterpretationLink",
 ]

@@ -3,6 +3,7 @@ organisations with their catalogues, and an editor and a reviewer of each."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -81,3 +82,58 @@ def education(disclosure_root: DisclosureIndexPage, city: Department) -> Organis
 @pytest.fixture
 def finance(disclosure_root: DisclosureIndexPage, city: Department) -> Organisation:
     return _organisation(root=disclosure_root, parent=city, name="晋城市财政局", code="JCCZJ")
+
+
+# --- Disclosure requests --------------------------------------------------------------------
+
+
+@pytest.fixture
+def citizen():
+    from zaixian.accounts.tests.factories import PublicUserFactory
+
+    return PublicUserFactory()
+
+
+@pytest.fixture
+def company():
+    from zaixian.accounts.tests.factories import PublicUserFactory
+
+    return PublicUserFactory(organisation=True)
+
+
+@pytest.fixture
+def officer(education, finance):
+    from zaixian.cases.tests.factories import make_officer
+
+    # Creating a sibling department renumbers tree paths; read the department afresh so the
+    # officer's department (whose path decides what they see) is current.
+    education.department.refresh_from_db()
+    return make_officer(education.department)
+
+
+@pytest.fixture
+def leader(education, finance):
+    from zaixian.cases.tests.factories import make_officer
+
+    education.department.refresh_from_db()
+    return make_officer(education.department, roles=("leader",))
+
+
+@pytest.fixture
+def other_officer(finance):
+    from zaixian.cases.tests.factories import make_officer
+
+    finance.department.refresh_from_db()
+    return make_officer(finance.department)
+
+
+@pytest.fixture(scope="session")
+def pdf_rendering():
+    """Letters need WeasyPrint's Pango (scripts/system-deps.sh installs it)."""
+    try:
+        import weasyprint  # noqa: F401 — loading it loads Pango
+    except OSError as error:
+        reason = f"WeasyPrint cannot load Pango: {error}"
+        if os.environ.get("CI") == "true":  # as the root conftest's missing_service: fail on CI
+            pytest.fail(f"{reason} (required on CI)")
+        pytest.skip(reason)

@@ -11,7 +11,7 @@ from django.http import QueryDict
 
 from zaixian.core import actions as core_actions
 from zaixian.core.models import User
-from zaixian.disclosure import actions, queries, rules
+from zaixian.disclosure import actions, queries, reports, rules
 from zaixian.disclosure.models import DisclosureItemPage
 from zaixian.disclosure.tests.factories import make_item
 
@@ -229,11 +229,11 @@ def test_normative_document_counts_made_repealed_and_in_force(city, education):
     )
     make_item(catalogue=catalogue)  # a notice: not counted
 
-    counts_2026 = queries.normative_document_counts(year=2026, genre="normative", department=city)
-    counts_2025 = queries.normative_document_counts(year=2025, genre="normative")
+    counts_2026 = reports.normative_document_counts(year=2026, genre="normative", department=city)
+    counts_2025 = reports.normative_document_counts(year=2025, genre="normative")
 
-    assert counts_2026 == queries.NormativeDocumentCounts(made=2, repealed=1, in_force=3)
-    assert counts_2025 == queries.NormativeDocumentCounts(made=2, repealed=0, in_force=2)
+    assert counts_2026 == reports.NormativeDocumentCounts(made=2, repealed=1, in_force=3)
+    assert counts_2025 == reports.NormativeDocumentCounts(made=2, repealed=0, in_force=2)
 
 
 def test_report_departments_of_a_user_in_another_tree_branch(education, city):

@@ -1,0 +1,186 @@
+"""The letters of disclosure requests (the reply, the fee notice) and the annual report as
+documents: PDF through WeasyPrint (Pango lays out the Chinese text with the system's Noto CJK
+fonts) and DOCX through python-docx. Both are made from the same content, so the two files of
+a letter never say different things."""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CJK_FONT = "Noto Sans CJK SC"
+
+
+class DocumentRenderingUnavailableError(RuntimeError):
+    """WeasyPrint or the Pango library it needs is missing on this server."""
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter to an applicant: heading lines, paragraphs and the signature block."""
+
+    issuer: str
+    title: str
+    number: str
+    addressee: str
+    paragraphs: list[str]
+    signature: str
+    date_text: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    # Documents are self-contained; never let a template (or data in it) make the server
+    # fetch a URL or read a local file.
+    raise ValueError(f"External resources are not allowed in documents: {url[:80]}")
+
+
+def html_to_pdf(html: str) -> bytes:
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as error:  # OSError: Pango's shared library is missing
+        logger.error("PDF rendering unavailable: %s", error)
+        raise DocumentRenderingUnavailableError(str(error)) from error
+    pdf: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    return pdf
+
+
+def letter_pdf(letter: Letter) -> bytes:
+    return html_to_pdf(render_to_string("disclosure/documents/letter.html", {"letter": letter}))
+
+
+def _docx_document() -> Any:
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = CJK_FONT
+    style.font.size = Pt(12)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), CJK_FONT)
+    return document
+
+
+def _docx_bytes(document: Any) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def letter_docx(letter: Letter) -> bytes:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    document = _docx_document()
+    for text, size in ((letter.issuer, 18), (letter.title, 20)):
+        heading = document.add_paragraph()
+        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = heading.add_run(text)
+        run.bold = True
+        run.font.size = Pt(size)
+    if letter.number:
+        document.add_paragraph(letter.number).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(f"{letter.addressee}：")
+    for text in letter.paragraphs:
+        paragraph = document.add_paragraph(text)
+        paragraph.paragraph_format.first_line_indent = Pt(24)
+    for text in letter.notes:
+        document.add_paragraph(text)
+    for text in (letter.signature, letter.date_text):
+        document.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return _docx_bytes(document)
+
+
+# --- The annual report -----------------------------------------------------------------------
+
+
+def annual_report_html(report: Any, *, standalone: bool = True) -> str:
+    """The report as a self-contained HTML document (the PDF's source, and the CLI's HTML)."""
+    return render_to_string(
+        "disclosure/documents/annual_report.html", {"report": report, "standalone": standalone}
+    )
+
+
+def annual_report_pdf(report: Any) -> bytes:
+    return html_to_pdf(annual_report_html(report))
+
+
+def _docx_table(document: Any, header: list[str], rows: list[list[Any]]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = str(text)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=True):
+            cell.text = str(value)
+
+
+def annual_report_docx(report: Any) -> bytes:
+    """The report as a Word document: the six sections with tables 2, 3 and 4."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = _docx_document()
+    title = document.add_heading(report.title, level=0)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    hand = "（人工填报）"
+    document.add_heading("一、总体情况", level=1)
+    for text in (report.overview or "").splitlines() or ["—"]:
+        document.add_paragraph(text)
+    document.add_paragraph(f"本年度主动公开政府信息{report.items_disclosed}条。")
+
+    document.add_heading("二、主动公开政府信息情况", level=1)
+    for article, header in (
+        ("第二十条第（一）项", ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]),
+        ("第二十条第（五）项", ["信息内容", "本年处理决定数量"]),
+        ("第二十条第（六）项", ["信息内容", "本年处理决定数量"]),
+        ("第二十条第（八）项", ["信息内容", "本年收费金额（单位：万元）"]),
+    ):
+        document.add_paragraph(article)
+        _docx_table(
+            document,
+            header,
+            [
+                [row.label + (hand if row.by_hand else ""), *row.values]
+                for row in report.table2
+                if row.article == article
+            ],
+        )
+
+    document.add_heading("三、收到和处理政府信息公开申请情况", level=1)
+    _docx_table(
+        document,
+        ["", *(label for _key, label in report.columns)],
+        [["　" * row.level + row.label, *row.cells()] for row in report.table3],
+    )
+    document.add_paragraph(
+        "勾稽关系（第一项加第二项之和，等于第三项加第四项之和）："
+        + ("全部成立" if report.is_consistent else "不成立，请核对")
+    )
+
+    document.add_heading("四、政府信息公开行政复议、行政诉讼情况" + hand, level=1)
+    parts = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    _docx_table(
+        document,
+        ["", *parts],
+        [
+            ["行政复议", *report.table4.reconsideration],
+            ["行政诉讼（未经复议直接起诉）", *report.table4.direct_suit],
+            ["行政诉讼（复议后起诉）", *report.table4.suit_after_reconsideration],
+        ],
+    )
+    document.add_heading("五、存在的主要问题及改进情况", level=1)
+    for text in (report.problems or "").splitlines() or ["—"]:
+        document.add_paragraph(text)
+    document.add_heading("六、其他需要报告的事项", level=1)
+    for text in (report.other_matters or "").splitlines() or ["—"]:
+        document.add_paragraph(text)
+    return _docx_bytes(document)
