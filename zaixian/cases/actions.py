@@ -200,6 +200,12 @@ def _tracking_number(department: Department, on: date) -> str:
     raise RuntimeError("Could not draw a free tracking number")  # 10 collisions in 10**6
 
 
+def draw_tracking_number(*, department: Department, on: date) -> str:
+    """A free tracking number for a case of ``department`` opened on ``on``: for modules that
+    insert past cases in bulk (demo data, imports) rather than through ``create_case``."""
+    return _tracking_number(department, on)
+
+
 def create_case(
     *,
     case_type: str,
