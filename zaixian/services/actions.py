@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -512,37 +512,47 @@ def _open_follow_up(*, rating: ServiceRating, case: Case, actor: Any) -> Case:
 
 # --- Stored statistics ---------------------------------------------------------------------
 
-# Months computed together: one grouped query per figure for the run (bounded, so a first
-# run over many years keeps its memory and each transaction small).
+# Finished months computed together: one grouped query per figure for the run (bounded, so
+# a first run over many years keeps its memory and each transaction small).
 STATISTICS_MONTHS_PER_RUN = 6
 
 
 def store_statistics_months(
     *, today: date | None = None, progress: Callable[[str], None] | None = None
 ) -> int:
-    """Compute and store every finished month not stored yet (the nightly job); return how
-    many months were stored. Safe to run twice at once: a month stored meanwhile is kept."""
+    """Count and store every finished month not stored whole yet, and the current month up
+    to yesterday (the nightly job); return how many months were stored. Safe to run twice
+    at once: a month stored meanwhile by the other run is kept."""
+    spans = reports.months_to_store(today=today)
+    finished = [span for span in spans if span.end == reports.month_end(span.start)]
+    runs: list[list[reports.DaySpan]] = []
+    for span in finished:
+        run = runs[-1] if runs else None
+        if (
+            run is not None
+            and len(run) < STATISTICS_MONTHS_PER_RUN
+            and run[-1].end + timedelta(days=1) == span.start
+        ):
+            run.append(span)
+        else:
+            runs.append([span])
+    runs += [[span] for span in spans if span not in finished]
     stored = 0
-    missing = reports.months_to_store(today=today)
-    runs = [
-        run[start : start + STATISTICS_MONTHS_PER_RUN]
-        for run in reports.month_runs(missing)
-        for start in range(0, len(run), STATISTICS_MONTHS_PER_RUN)
-    ]
     for run in runs:
-        first, last = reports.month_start(run[0]), reports.month_start(run[-1])
-        computed = reports.compute_months(reports.StatisticsPeriod(first, last))
-        for index in run:
-            stored += _store_month(reports.month_start(index), computed[index])
+        computed = reports.compute_months(reports.DaySpan(run[0].start, run[-1].end))
+        for span in run:
+            index = span.start.year * 12 + span.start.month - 1
+            stored += _store_month(span, computed[index])
         if progress is not None:
-            progress(f"{first:%Y-%m} – {last:%Y-%m}: {len(run)} months")
+            progress(f"{run[0].start:%Y-%m} – {run[-1].end:%Y-%m-%d}: {len(run)} months")
     return stored
 
 
-def _store_month(month: date, rows: Mapping[tuple[int, int | None], list[int]]) -> int:
+def _store_month(span: Any, rows: Mapping[tuple[int, int | None], list[int]]) -> int:
     try:
         with transaction.atomic():
-            summary = StatisticsMonth.objects.create(month=month)
+            StatisticsMonth.objects.filter(month=span.start).delete()
+            summary = StatisticsMonth.objects.create(month=span.start, through=span.end)
             MonthlyFigures.objects.bulk_create(
                 [
                     MonthlyFigures(

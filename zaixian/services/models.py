@@ -396,15 +396,18 @@ class DecisionDocument(models.Model):
 
 
 class StatisticsMonth(models.Model):
-    """A finished month whose statistics are stored in ``MonthlyFigures``.
+    """A month whose statistics are stored in ``MonthlyFigures``, up to ``through``.
 
-    A month's events never change once it is over (the engine dates every submission,
-    acceptance, decision and rating "now"), so its numbers are computed once, by the nightly
-    job, and read from here by the statistics page; only the current month is counted live.
-    ``services.actions.rebuild_statistics_months`` recomputes them after data with past dates
-    has been loaded."""
+    A day's events never change once it is over (the engine dates every submission,
+    acceptance, decision and rating "now"), so the nightly job counts each finished month once,
+    and the current month up to yesterday; the statistics page reads them from here and counts
+    only today from the cases. ``services.actions.rebuild_statistics_months`` recomputes them
+    after data with past dates has been loaded."""
 
     month = models.DateField(_("month"), unique=True)  # the 1st
+    through = models.DateField(
+        _("counted through"), help_text=_("The last day counted: the month's last day once over.")
+    )
     computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
 
     class Meta:

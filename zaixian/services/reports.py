@@ -121,6 +121,25 @@ class StatisticsPeriod:
 
 
 @dataclass(frozen=True)
+class DaySpan:
+    """Any run of days [start, end] (within one month or across several): what the figure
+    queries count over; a ``StatisticsPeriod`` is one too."""
+
+    start: date
+    end: date
+
+    @property
+    def month_indexes(self) -> range:
+        return range(_month_index(self.start), _month_index(self.end) + 1)
+
+    def local_bounds(self) -> tuple[datetime, datetime]:
+        zone = timezone.get_current_timezone()
+        start = datetime.combine(self.start, time.min, tzinfo=zone)
+        end = datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone)
+        return start, end
+
+
+@dataclass(frozen=True)
 class StatisticsFilters:
     period: StatisticsPeriod
     department_id: int | None = None  # with the departments under it
@@ -296,7 +315,7 @@ def _monthly_counts(cases: QuerySet[Case], date_field: str) -> dict[_Key, int]:
     }
 
 
-def _received(period: StatisticsPeriod) -> dict[_Key, int]:
+def _received(period: DaySpan | StatisticsPeriod) -> dict[_Key, int]:
     start, end = period.local_bounds()
     cases = Case.objects.filter(
         case_type=APPLICATION_CASE_TYPE, submitted_at__gte=start, submitted_at__lt=end
@@ -304,7 +323,7 @@ def _received(period: StatisticsPeriod) -> dict[_Key, int]:
     return _monthly_counts(cases, "submitted_at")
 
 
-def _accepted(period: StatisticsPeriod) -> dict[_Key, int]:
+def _accepted(period: DaySpan | StatisticsPeriod) -> dict[_Key, int]:
     cases = Case.objects.filter(
         case_type=APPLICATION_CASE_TYPE,
         clock_started_on__gte=period.start,
@@ -326,7 +345,7 @@ def _working_day_index(start: date, end: date) -> list[tuple[date, int]]:
     return rows
 
 
-def _concluded(period: StatisticsPeriod) -> dict[_Key, _Numbers]:
+def _concluded(period: DaySpan | StatisticsPeriod) -> dict[_Key, _Numbers]:
     """Concluded cases per department, item and month of decision: [concluded, on time,
     timed, working days] — one grouped SQL query over a calendar table (see module doc)."""
     origin = period.start - timedelta(days=CALENDAR_LOOKBACK_DAYS)
@@ -373,7 +392,9 @@ def _concluded(period: StatisticsPeriod) -> dict[_Key, _Numbers]:
     return result
 
 
-def _add_long_running(period: StatisticsPeriod, origin: date, result: dict[_Key, _Numbers]) -> None:
+def _add_long_running(
+    period: DaySpan | StatisticsPeriod, origin: date, result: dict[_Key, _Numbers]
+) -> None:
     """Concluded cases accepted before the SQL calendar's origin: few, so their days are
     computed here, grouped by start date."""
     rows = (
@@ -394,7 +415,7 @@ def _add_long_running(period: StatisticsPeriod, origin: date, result: dict[_Key,
         entry[3] += working_days_between(started_on, finished_on) * n - (stopped or 0)
 
 
-def _ratings(period: StatisticsPeriod) -> dict[_Key, _Numbers]:
+def _ratings(period: DaySpan | StatisticsPeriod) -> dict[_Key, _Numbers]:
     """Ratings per department, item and month: [count, grade total, bad (grades 1–2)]."""
     start, end = period.local_bounds()
     rows = (
@@ -414,8 +435,9 @@ def _ratings(period: StatisticsPeriod) -> dict[_Key, _Numbers]:
     }
 
 
-def compute_months(period: StatisticsPeriod) -> dict[int, _MonthRows]:
-    """Every department's and item's numbers per month of ``period``, from the database."""
+def compute_months(period: DaySpan | StatisticsPeriod) -> dict[int, _MonthRows]:
+    """Every department's and item's numbers per month of ``period`` (whole months, or the
+    days of a ``DaySpan``), from the database."""
     months: dict[int, _MonthRows] = {index: {} for index in period.month_indexes}
 
     def numbers(key: _Key) -> _Numbers:
@@ -443,69 +465,91 @@ def _month_runs(indexes: list[int]) -> list[list[int]]:
     return runs
 
 
-def _stored_months(indexes: list[int]) -> dict[int, _MonthRows]:
-    """The stored numbers of those of ``indexes`` the nightly job has stored."""
+def _month_end(index: int) -> date:
+    return month_end(_month_start(index))
+
+
+def month_end(day: date) -> date:
+    """The last day of ``day``'s month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _stored_months(indexes: list[int]) -> dict[int, tuple[date, _MonthRows]]:
+    """The stored numbers of those of ``indexes`` the nightly job has stored, with the last
+    day they count."""
     if not indexes:
         return {}
-    summaries = dict(
-        StatisticsMonth.objects.filter(
+    summaries = {
+        pk: (month, through)
+        for pk, month, through in StatisticsMonth.objects.filter(
             month__in=[_month_start(index) for index in indexes]
-        ).values_list("pk", "month")
-    )
+        ).values_list("pk", "month", "through")
+    }
     if not summaries:
         return {}
-    months: dict[int, _MonthRows] = {_month_index(month): {} for month in summaries.values()}
+    months = {_month_index(month): (through, {}) for month, through in summaries.values()}
     rows = MonthlyFigures.objects.filter(summary_id__in=summaries).values_list(
         "summary_id", "department_id", "item_id", *MonthlyFigures.NUMBERS
     )
     for summary_id, department_id, item_id, *numbers in rows:
-        months[_month_index(summaries[summary_id])][(department_id, item_id)] = list(numbers)
+        months[_month_index(summaries[summary_id][0])][1][(department_id, item_id)] = numbers
     return months
 
 
-def months_to_store(*, today: date | None = None) -> list[int]:
-    """The finished months (indexes) with applications or ratings that are not stored yet,
-    oldest first."""
-    current = _month_index(today or timezone.localdate())
+def months_to_store(*, today: date | None = None) -> list[DaySpan]:
+    """What the nightly job stores: each finished month with applications that is not
+    stored whole yet (oldest first), then the current month up to yesterday."""
+    today = today or timezone.localdate()
+    current = _month_index(today)
     first = Case.objects.filter(case_type=APPLICATION_CASE_TYPE).order_by("submitted_at").first()
     if first is None:
         return []
     start = _month_index(timezone.localtime(first.submitted_at).date())
-    stored = {
-        _month_index(month) for month in StatisticsMonth.objects.values_list("month", flat=True)
-    }
-    return [index for index in range(start, current) if index not in stored]
+    stored = dict(StatisticsMonth.objects.values_list("month", "through"))
+    spans = [
+        DaySpan(_month_start(index), _month_end(index))
+        for index in range(start, current)
+        if stored.get(_month_start(index)) != _month_end(index)
+    ]
+    yesterday = today - timedelta(days=1)
+    if start <= current and today.day > 1 and stored.get(today.replace(day=1)) != yesterday:
+        spans.append(DaySpan(today.replace(day=1), yesterday))
+    return spans
 
 
-def month_start(index: int) -> date:
-    """The first day of the month with index ``index`` (year × 12 + month − 1)."""
-    return _month_start(index)
-
-
-def month_runs(indexes: list[int]) -> list[list[int]]:
-    """``indexes`` (sorted) cut into runs of consecutive months."""
-    return _month_runs(indexes)
+def _add_rows(rows: _MonthRows, more: _MonthRows) -> _MonthRows:
+    total = {key: list(numbers) for key, numbers in rows.items()}
+    for key, numbers in more.items():
+        found = total.setdefault(key, [0] * _FIELDS)
+        for position, value in enumerate(numbers):
+            found[position] += value
+    return total
 
 
 def monthly_numbers(
     period: StatisticsPeriod, *, today: date | None = None
 ) -> dict[int, _MonthRows]:
-    """The numbers of every month of ``period``: from the cache, else the stored finished
-    months, else counted from the cases (one query per figure for each run of consecutive
-    months)."""
-    current = _month_index(today or timezone.localdate())
+    """The numbers of every month of ``period``: from the cache, else the stored months
+    (the current one up to yesterday, plus today counted from the cases), else counted from
+    the cases (one query per figure for each run of consecutive months)."""
+    today = today or timezone.localdate()
+    current = _month_index(today)
     version = _version()
     keys = {
         index: f"zaixian:services:statistics:{version}:{index}" for index in period.month_indexes
     }
     cached = cache.get_many(list(keys.values()))
     months = {index: cached[key] for index, key in keys.items() if key in cached}
-    stored = _stored_months([i for i in period.month_indexes if i not in months and i < current])
-    if stored:
-        cache.set_many(
-            {keys[index]: rows for index, rows in stored.items()}, PAST_MONTH_CACHE_SECONDS
-        )
-        months.update(stored)
+    wanted = [index for index in period.month_indexes if index not in months and index <= current]
+    for index, (through, rows) in _stored_months(wanted).items():
+        if index < current and through == _month_end(index):
+            cache.set(keys[index], rows, PAST_MONTH_CACHE_SECONDS)
+            months[index] = rows
+        elif index == current and _month_start(index) <= through < today:
+            # Stored up to yesterday (or earlier, if the job missed a night): count the rest.
+            rest = compute_months(DaySpan(through + timedelta(days=1), today))[index]
+            months[index] = _add_rows(rows, rest)
+            cache.set(keys[index], months[index], CURRENT_MONTH_CACHE_SECONDS)
     missing = [index for index in period.month_indexes if index not in months]
     for run in _month_runs(missing):
         computed = compute_months(StatisticsPeriod(_month_start(run[0]), _month_start(run[-1])))

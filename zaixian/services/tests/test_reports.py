@@ -426,9 +426,11 @@ def test_stored_months_give_the_figures_counted_from_the_cases(hall, city_leader
     reports.invalidate_statistics_cache()
     read = reports.service_statistics(user=city_leader, filters=YEAR_2025, today=date(2026, 3, 15))
 
-    # from the first application's month (Nov 2024) to the month before "today" (Feb 2026)
-    assert stored == 16
-    assert StatisticsMonth.objects.count() == 16
+    # from the first application's month (Nov 2024) to the month before "today" (Feb 2026),
+    # and March up to yesterday
+    assert stored == 17
+    assert StatisticsMonth.objects.count() == 17
+    assert StatisticsMonth.objects.get(month=date(2026, 3, 1)).through == date(2026, 3, 14)
     assert MonthlyFigures.objects.filter(summary__month__year=2025).exists()
     assert _figures(read) == _figures(counted)
     assert read.total.received == 5
@@ -455,29 +457,38 @@ def test_stored_months_are_read_instead_of_the_cases(
     assert after.total.received == 6
 
 
-def test_storing_skips_stored_months_and_the_current_one(hall, city_leader):
-    assert actions.store_statistics_months(today=date(2025, 7, 10)) == 8  # Nov 2024–Jun 2025
+def test_storing_skips_stored_months_and_counts_the_current_one_to_yesterday(hall, city_leader):
+    # Nov 2024–Jun 2025 whole, July to the 9th
+    assert actions.store_statistics_months(today=date(2025, 7, 10)) == 9
     assert actions.store_statistics_months(today=date(2025, 7, 10)) == 0
-    assert actions.store_statistics_months(today=date(2025, 9, 1)) == 2  # Jul, Aug
+    # July again (now whole) and August; on the 1st nothing of September is over yet
+    assert actions.store_statistics_months(today=date(2025, 9, 1)) == 2
 
-    months = list(StatisticsMonth.objects.values_list("month", flat=True))
-    assert months == [date(2024, 11, 1), date(2024, 12, 1)] + [
+    stored = list(StatisticsMonth.objects.values_list("month", "through"))
+    assert [month for month, _through in stored] == [date(2024, 11, 1), date(2024, 12, 1)] + [
         date(2025, m, 1) for m in range(1, 9)
     ]
+    assert all(through == reports.month_end(month) for month, through in stored)
 
 
-def test_the_current_month_is_never_read_from_storage(
-    licence, applicant, bureau_officer, city_leader
+def test_the_current_month_is_stored_to_yesterday_and_today_is_counted_live(
+    hall, city_leader, licence, applicant, bureau_officer, django_assert_num_queries
 ):
-    today = timezone.localdate()
-    this_month = reports.StatisticsFilters(period=reports.StatisticsPeriod.months_of(today, today))
-    # even if a month were stored early (by a clock set wrong), the live count wins
-    StatisticsMonth.objects.create(month=today.replace(day=1))
+    today = date(2025, 5, 20)
+    may = reports.StatisticsFilters(period=reports.StatisticsPeriod.months_of(today, today))
+    actions.store_statistics_months(today=today)
+    reports.invalidate_statistics_cache()
+    _warm_calendar()
+    make_case(licence, applicant, bureau_officer, submitted=date(2025, 5, 12))  # not stored
     make_case(licence, applicant, bureau_officer, submitted=today)
 
-    stats = reports.service_statistics(user=city_leader, filters=this_month)
+    # roles, departments, stored months, their figures, today's received, accepted,
+    # concluded, long-running and ratings, items
+    with django_assert_num_queries(10):
+        stats = reports.service_statistics(user=city_leader, filters=may, today=today)
 
-    assert stats.total.received == 1
+    # 6 and 8 May from the stored figures, today from the cases; the 12th was stored without it
+    assert stats.total.received == 3
 
 
 def test_the_nightly_job_is_scheduled():
