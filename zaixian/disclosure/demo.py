@@ -1,7 +1,9 @@
 """The demo city's open government information: ``/zwgk/`` with the catalogues and guides of
 several organisations and a few hundred items of every category over two years — policy
 interpretations linked to their policies, some documents repealed or no longer in force, a
-few published after the Article 26 deadline. Called by the demo loader.
+few published after the Article 26 deadline — and disclosure requests of two years in every
+outcome of the annual report, with last year's figures entered by hand, so that the demo
+city's annual report is complete. Called by the demo loader.
 
 Titles and guide texts are Chinese *content* (data), not interface text."""
 
@@ -10,20 +12,25 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils import timezone
 
+from zaixian.cases import actions as case_actions
+from zaixian.cases.models import Case, CaseEvent
 from zaixian.core import actions as core_actions
 from zaixian.core.models import Department
 from zaixian.core.workdays import add_working_days
 from zaixian.disclosure import actions, rules
 from zaixian.disclosure.models import (
+    AnnualReportFigures,
     DisclosureCataloguePage,
     DisclosureCategory,
     DisclosureItemPage,
+    DisclosureRequest,
 )
 from zaixian.search import actions as search_actions
 
@@ -225,7 +232,8 @@ def load_disclosure_demo(
     actions.ensure_disclosure_categories()
     root = actions.ensure_disclosure_root()
     if DisclosureItemPage.objects.descendant_of(root).exists():
-        _write(stdout, "disclosure: already loaded")
+        _write(stdout, "disclosure: items already loaded")
+        load_disclosure_request_demo(stdout=stdout)
         return 0
     rng = random.Random(DEMO_SEED)  # noqa: S311 — repeatable demo data, not security
     catalogues: dict[str, DisclosureCataloguePage] = {}
@@ -335,4 +343,263 @@ def load_disclosure_demo(
         f"disclosure: {created} items in {len(catalogues)} catalogues, {indexed} indexed "
         f"({time.monotonic() - started:.1f} s)",
     )
+    load_disclosure_request_demo(stdout=stdout)
     return created
+
+
+# --- Disclosure requests -----------------------------------------------------------------------
+
+REQUESTS_PER_ORGANISATION_AND_YEAR = 24
+# Who asks (the columns of the annual report's table 3), roughly as cities report it.
+APPLICANT_WEIGHTS = (
+    ("natural_person", 60),
+    ("business", 18),
+    ("research", 5),
+    ("public_interest", 5),
+    ("legal_service", 7),
+    ("other_organisation", 5),
+)
+# Besides one of each outcome per organisation and year, most answers disclose.
+OUTCOME_WEIGHTS = {"disclosed": 50, "partly_disclosed": 15, "unavailable_not_held": 15}
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN_NAMES = ("建国", "秀英", "志强", "丽娟", "海燕", "国庆", "晓东", "红梅", "文博", "思远")
+ORGANISATION_NAMES = {
+    "business": ("晋城市兴达煤业有限公司", "山西泽州建设工程有限公司", "晋城市阳光商贸有限公司"),
+    "research": ("晋城市农业科学研究所", "太行山生态研究院"),
+    "public_interest": ("晋城市慈善总会", "晋城市环保志愿者协会"),
+    "legal_service": ("山西晋韬律师事务所", "晋城市城区法律援助中心"),
+    "other_organisation": ("晋城市城区东街社区居民委员会", "晋城市个体劳动者协会"),
+}
+SUBJECTS = (
+    "本单位近三年“三公”经费预算执行情况",
+    "某地块国有土地使用权出让合同",
+    "本市义务教育学校招生划片范围的确定依据",
+    "城区老旧小区改造项目的立项批复",
+    "本市城乡居民最低生活保障标准调整文件",
+    "某建设项目环境影响评价审批文件",
+    "本年度政府集中采购项目的中标结果",
+    "某企业安全生产许可证的办理结果",
+)
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_ORGANISATION_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _resident_id(rng: random.Random) -> str:
+    """A well-formed resident ID number (GB 11643) of someone born in 晋城市城区."""
+    born = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 50))
+    body = f"140502{born:%Y%m%d}{rng.randrange(1000):03d}"
+    total = sum(int(char) * weight for char, weight in zip(body, _ID_WEIGHTS, strict=True))
+    return body + "10X98765432"[total % 11]
+
+
+def _credit_code(rng: random.Random) -> str:
+    """A well-formed unified social credit code (GB 32100) of an organisation of 晋城市."""
+    organisation = f"MA{rng.randrange(10**6):06d}"
+    total = sum(  # GB 11714: digits as themselves, letters A–Z as 10–35
+        (int(char) if char.isdigit() else ord(char) - ord("A") + 10) * weight
+        for char, weight in zip(organisation, _ORGANISATION_WEIGHTS, strict=True)
+    )
+    check = 11 - total % 11
+    organisation += {10: "X", 11: "0"}.get(check, str(check))
+    body = "91140500" + organisation
+    total = sum(
+        _CREDIT_ALPHABET.index(char) * weight
+        for char, weight in zip(body, _CREDIT_WEIGHTS, strict=True)
+    )
+    return body + _CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def _weighted(rng: random.Random, weights: Any) -> str:
+    keys = [key for key, _weight in weights]
+    return rng.choices(keys, weights=[weight for _key, weight in weights])[0]
+
+
+def _state_of(outcome: str, concluded_on: date | None, today: date) -> str:
+    if concluded_on is None:
+        return "received"
+    if outcome == "other":
+        return "withdrawn"
+    return "archived" if (today - concluded_on).days > 10 else "concluded"
+
+
+def _moment(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, dt_time(hour)))
+
+
+def load_disclosure_request_demo(
+    *,
+    stdout: Writer | None = None,
+    per_organisation_and_year: int = REQUESTS_PER_ORGANISATION_AND_YEAR,
+) -> int:
+    """Disclosure requests of last year and this year for every demo organisation, in every
+    outcome of the annual report's table 3 (and some still open, some carried over the year's
+    end), with the office's figures for last year's report. Past cases are inserted in bulk
+    with the dates their clocks would have had; idempotent (0 when requests exist)."""
+    if DisclosureRequest.objects.exists():
+        return 0
+    started = time.monotonic()
+    rng = random.Random(DEMO_SEED + 31)  # noqa: S311 — repeatable demo data, not security
+    today = timezone.localdate()
+    departments = [
+        department
+        for department in (
+            Department.objects.filter(code=spec.code).first() for spec in ORGANISATIONS
+        )
+        if department is not None
+    ]
+    outcome_keys = [outcome.key for outcome in rules.OUTCOMES]
+    weights = [(key, OUTCOME_WEIGHTS.get(key, 2)) for key in outcome_keys]
+    planned: list[tuple[Case, DisclosureRequest, list[dict[str, Any]]]] = []
+    for org_index, department in enumerate(departments):
+        for year in (today.year - 1, today.year):
+            first = date(year, 1, 1)
+            last = min(date(year, 12, 31), today - timedelta(days=1))
+            if last < first:
+                continue
+            for index in range(per_organisation_and_year):
+                if index < len(outcome_keys):
+                    outcome = outcome_keys[(index + org_index * 5) % len(outcome_keys)]
+                else:
+                    outcome = _weighted(rng, weights)
+                planned.append(
+                    _planned_request(
+                        rng=rng,
+                        department=department,
+                        received_on=_random_day(rng, first, last),
+                        outcome=outcome,
+                        today=today,
+                    )
+                )
+    with transaction.atomic():
+        cases = Case.objects.bulk_create([case for case, _request, _events in planned])
+        requests = []
+        events = []
+        for case, (_case, request, case_events) in zip(cases, planned, strict=True):
+            request.case = case
+            requests.append(request)
+            events.extend(CaseEvent(case=case, **event) for event in case_events)
+        DisclosureRequest.objects.bulk_create(requests)
+        CaseEvent.objects.bulk_create(events)
+        _demo_figures(departments=departments, year=today.year - 1)
+    _write(
+        stdout,
+        f"disclosure: {len(requests)} requests in every outcome "
+        f"({time.monotonic() - started:.1f} s)",
+    )
+    return len(requests)
+
+
+def _planned_request(
+    *, rng: random.Random, department: Department, received_on: date, outcome: str, today: date
+) -> tuple[Case, DisclosureRequest, list[dict[str, Any]]]:
+    kind = _weighted(rng, APPLICANT_WEIGHTS)
+    if kind == rules.NATURAL_PERSON:
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES)
+        identity = {"id_number": _resident_id(rng), "credit_code": "", "contact_name": ""}
+    else:
+        name = rng.choice(ORGANISATION_NAMES[kind])
+        identity = {
+            "id_number": "",
+            "credit_code": _credit_code(rng),
+            "contact_name": rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES),
+        }
+    phone = f"139{rng.randrange(10**8):08d}"
+    subject = rng.choice(SUBJECTS)
+    days = rng.randint(2, 24)
+    concluded_on: date | None = add_working_days(received_on, days)
+    if concluded_on is not None and concluded_on >= today:
+        concluded_on, outcome = None, ""
+    state = _state_of(outcome, concluded_on, today)
+    due_on = add_working_days(received_on, rules.REPLY_PERIOD_WORKING_DAYS)
+    submitted_at = _moment(received_on, rng.randint(8, 17))
+    case = Case(
+        case_type=rules.REQUEST_CASE_TYPE,
+        tracking_number=case_actions.draw_tracking_number(department=department, on=received_on),
+        title=f"政府信息公开申请：{subject}",
+        state=state,
+        department=department,
+        applicant_name=name,
+        applicant_phone=phone,
+        submitted_at=submitted_at,
+        statutory_days=rules.REPLY_PERIOD_WORKING_DAYS,
+        clock_started_on=received_on,
+        due_on=due_on,
+        statutory_due_on=due_on,
+        finished_on=concluded_on,
+        is_on_time=None if concluded_on is None else concluded_on <= due_on,
+        is_closed=state in ("archived", "withdrawn"),
+        closed_at=_moment(concluded_on, 17) if state in ("archived", "withdrawn") else None,
+        version=1 if concluded_on is None else 2,
+    )
+    request = DisclosureRequest(
+        department=department,
+        channel=DisclosureRequest.Channel.ONLINE,
+        received_on=received_on,
+        applicant_kind=kind,
+        applicant_name=name,
+        phone=phone,
+        description=f"申请公开{department.name}{subject}。",
+        purpose="了解相关情况",
+        outcome=outcome,
+        concluded_on=concluded_on,
+        **identity,
+    )
+    events = [
+        {"at": submitted_at, "actor_name": name, "transition": "created", "to_state": "received"}
+    ]
+    if concluded_on is not None:
+        transition = next(
+            (name_ for name_, key in rules.TRANSITION_OUTCOMES.items() if key == outcome), ""
+        )
+        events.append(
+            {
+                "at": _moment(concluded_on, 16),
+                "actor_name": "承办人员",
+                "transition": transition,
+                "from_state": "received",
+                "to_state": "withdrawn" if state == "withdrawn" else "concluded",
+                "note": rules.OUTCOMES_BY_KEY[outcome].label,
+            }
+        )
+    if state == "archived" and concluded_on is not None:
+        events.append(
+            {
+                "at": _moment(concluded_on + timedelta(days=7), 10),
+                "actor_name": "承办人员",
+                "transition": "archive",
+                "from_state": "concluded",
+                "to_state": "archived",
+                "is_public": False,
+            }
+        )
+    return case, request, events
+
+
+def _demo_figures(*, departments: list[Department], year: int) -> None:
+    """Last year's figures from outside the platform, for the city and each organisation."""
+    rng = random.Random(DEMO_SEED + year)  # noqa: S311 — repeatable demo data, not security
+    for department in [None, *departments]:
+        name = department.name if department else "全市"
+        AnnualReportFigures.objects.get_or_create(
+            department=department,
+            year=year,
+            defaults={
+                "overview": (
+                    f"{year}年，{name}认真贯彻落实《中华人民共和国政府信息公开条例》，"
+                    "围绕主动公开、依申请公开、政府信息管理、平台建设和监督保障推进政务公开工作。"
+                ),
+                "problems": "政策解读形式还不够丰富，依申请公开答复的规范性有待加强。"
+                "下一步将加强培训，完善答复文书模板。",
+                "other_matters": "本年度未收取信息处理费。",
+                "penalty_decisions": rng.randint(20, 200),
+                "compulsion_decisions": rng.randint(0, 20),
+                "fees_collected": rng.randint(0, 5000) / 100,
+                "reconsideration_upheld": rng.randint(0, 3),
+                "reconsideration_corrected": rng.randint(0, 1),
+                "reconsideration_pending": rng.randint(0, 1),
+                "direct_suit_upheld": rng.randint(0, 2),
+            },
+        )
