@@ -31,6 +31,7 @@ examples:
   zaixian scheduler --list          show the periodic jobs and when they run next
   zaixian report NAME --help        a report, e.g. disclosure-annual or hotline-bulletin
   zaixian publish --all             write every site's static tree for nginx
+  zaixian analytics import-logs --site HOST FILE…   count visits from access logs
   zaixian manage createsuperuser    any Django management command
 """
 
@@ -154,6 +155,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 2
     command = REPORT_COMMAND_PREFIX + name.replace("-", "_")
     execute_from_command_line([f"zaixian report {name}", command, *rest])
+    return 0
+
+
+def cmd_analytics(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["zaixian analytics", "analytics", *args.rest])
     return 0
 
 
@@ -291,6 +300,15 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("rest", nargs=argparse.REMAINDER, help="the report name and its options")
     report.set_defaults(func=cmd_report)
 
+    analytics = sub.add_parser(
+        "analytics",
+        help="web analytics: import access logs, print reports",
+        description="Web analytics; `zaixian analytics --help` shows its commands.",
+        add_help=False,
+    )
+    analytics.add_argument("rest", nargs=argparse.REMAINDER, help="the command and its options")
+    analytics.set_defaults(func=cmd_analytics)
+
     publish = sub.add_parser(
         "publish",
         help="write the sites' static trees for nginx or a CDN",
@@ -314,7 +332,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    passthrough = {"manage": cmd_manage, "report": cmd_report, "publish": cmd_publish}
+    passthrough = {
+        "manage": cmd_manage,
+        "report": cmd_report,
+        "publish": cmd_publish,
+        "analytics": cmd_analytics,
+    }
     if argv[:1] and argv[0] in passthrough:
         # Hand everything after the command to Django untouched, including --help and
         # options argparse would otherwise try to read itself.

@@ -22,6 +22,7 @@ urlpatterns = [
     path("zwgk/", include("zaixian.disclosure.urls")),
     path("hdjl/", include("zaixian.hotline.urls")),
     path("open311/v2/", include("zaixian.hotline.open311_urls")),
+    path("analytics/", include("zaixian.analytics.urls")),
     path("api/v1/", api.urls),
     path("", include("zaixian.portal.urls")),
 ]

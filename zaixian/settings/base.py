@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "zaixian.disclosure",
     "zaixian.hotline",
     "zaixian.publishing",
+    "zaixian.analytics",
     "zaixian.portal",
     "zaixian.accounts",
     "zaixian.demo",
