@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "zaixian.hotline",
     "zaixian.publishing",
     "zaixian.analytics",
+    "zaixian.monitoring",
+    "zaixian.opinion",
     "zaixian.portal",
     "zaixian.accounts",
     "zaixian.demo",
