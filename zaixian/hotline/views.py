@@ -134,6 +134,13 @@ def track(request: HttpRequest) -> HttpResponse:
             "case": case if hotline_case else None,
             "hotline_case": hotline_case,
             "steps": case_queries.case_history(case=case, public_only=True) if hotline_case else [],
+            "reply": rules.mask_text(
+                hotline_case.reply,
+                names=[hotline_case.caller_name],
+                addresses=[hotline_case.caller_address],
+            )
+            if hotline_case
+            else "",
             "not_found": not_found,
         },
         status=status,
@@ -429,7 +436,7 @@ class CaseDeskView(_HotlineAdminView):
             except (actions.HotlineError, ValidationError) as error:
                 form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
             else:
-                messages.success(request, _("The case has been updated."))
+                messages.success(request, _("The hotline case has been updated."))
                 return redirect("hotline_admin:case", pk=self.hotline_case.pk)
         key = {"return": "note", "reply": "note", "close": "note", "close_directly": "note"}
         return self.render_to_response(

@@ -334,3 +334,22 @@ def test_dashboard_and_bulletin_for_the_centre_only(client, operator, officer, r
     assert docx["Content-Type"].startswith("application/vnd.openxmlformats")
     html = client.get(reverse("hotline_admin:bulletin"), {"month": "2026-11"})
     assert html.status_code == 200
+
+
+def test_tracking_page_masks_the_reply(client, register, operator, officer, department):
+    hotline_case = register()
+    actions.dispatch_case(hotline_case=hotline_case, department=department, actor=operator)
+    actions.accept_case(hotline_case=hotline_case, actor=officer)
+    actions.reply_to_case(
+        hotline_case=hotline_case, actor=officer, reply="已电话联系王小明，已修复"
+    )
+    actions.review_reply(hotline_case=hotline_case, actor=operator, approve=True)
+    actions.record_callback(hotline_case=hotline_case, actor=operator, satisfaction="satisfied")
+
+    page = client.post(
+        reverse("hotline:track"),
+        {"tracking_number": hotline_case.case.tracking_number, "phone_last4": "5678"},
+    ).content.decode()
+
+    assert "已电话联系王*明，已修复" in page
+    assert "王小明" not in page
