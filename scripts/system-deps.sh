@@ -16,6 +16,8 @@ if [ "${1:-}" != "runtime" ]; then
   compgen -G "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so" >/dev/null \
     || needed+=(libnginx-mod-http-brotli-static)
   command -v wrk >/dev/null 2>&1 || needed+=(wrk)
+  # The analytics test compares its daily figures with GoAccess on the same log.
+  command -v goaccess >/dev/null 2>&1 || needed+=(goaccess)
 fi
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
