@@ -255,6 +255,12 @@ ZAIXIAN_SMS_BACKEND = os.environ.get(
 # Rate limits of public forms (zaixian.core.ratelimit); off only for load tests.
 ZAIXIAN_RATE_LIMITS_ENABLED = env_bool("ZAIXIAN_RATE_LIMITS_ENABLED", True)
 
+# Web analytics (zaixian.analytics, docs/analytics.md): days raw page views are kept before
+# only their daily aggregates remain; optional newer geolocation files dropped in by the city.
+ANALYTICS_RAW_RETENTION_DAYS = env_int("ANALYTICS_RAW_RETENTION_DAYS", 30)
+ANALYTICS_CHINA_IPDB = os.environ.get("ANALYTICS_CHINA_IPDB", "")
+ANALYTICS_COUNTRY_DB = os.environ.get("ANALYTICS_COUNTRY_DB", "")
+
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "").upper()
 LOGGING = {
     "version": 1,
