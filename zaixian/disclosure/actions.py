@@ -618,13 +618,6 @@ def _open_request(
         actor=actor,
         submitted_at=submitted_at,
     )
-    if case.clock_started_on != received_on:  # a paper request registered days later
-        Case.objects.filter(pk=case.pk).update(clock_started_on=received_on)
-        case.refresh_from_db()
-        case.due_on = case.statutory_due_on = add_working_days(
-            received_on, rules.REPLY_PERIOD_WORKING_DAYS
-        )
-        Case.objects.filter(pk=case.pk).update(due_on=case.due_on, statutory_due_on=case.due_on)
     is_person = details.applicant_kind == rules.NATURAL_PERSON
     return DisclosureRequest.objects.create(
         case=case,

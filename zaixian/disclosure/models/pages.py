@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -42,6 +43,7 @@ class DisclosureIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(queries.catalogue_listing(root=self, params=request.GET))
         context["catalogues"] = queries.live_catalogues(root=self)
+        context["annual_report_year"] = timezone.localdate().year - 1
         return context
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
