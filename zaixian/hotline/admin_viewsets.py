@@ -5,14 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
-from zaixian.hotline import actions
+from zaixian.core.models import Department
+from zaixian.core.queries import departments_visible_to, user_has_role
+from zaixian.core.roles import Role
+from zaixian.hotline import actions, queries
 from zaixian.hotline.models import (
     DispatchRule,
     HotlineCategory,
@@ -20,6 +27,102 @@ from zaixian.hotline.models import (
     Open311Client,
     TypicalCase,
 )
+
+_ACTIONS = frozenset({"add", "change", "delete", "view"})
+
+
+class CentrePermissionPolicy(ModelPermissionPolicy):
+    """The hotline centre's staff manage the hotline's reference data (categories, dispatch
+    rules, Open311 clients, typical cases); others need Django's model permissions."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        if action in _ACTIONS and queries.is_centre_staff(user):
+            return True
+        return bool(super().user_has_permission(user, action))
+
+    def user_has_any_permission(self, user: Any, actions: Any) -> bool:
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class TypicalCasePermissionPolicy(CentrePermissionPolicy):
+    """Typical cases are drafted and published on the hotline desk, which masks personal
+    data; the listing only shows them and lets the centre take one down."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        if action in {"add", "change"}:
+            return False
+        return super().user_has_permission(user, action)
+
+
+def _keeps_knowledge(user: Any) -> bool:
+    return queries.is_centre_staff(user) or (
+        (user_has_role(user, Role.CASE_OFFICER) or user_has_role(user, Role.LEADER))
+        and departments_visible_to(user).exists()
+    )
+
+
+class KnowledgePermissionPolicy(CentrePermissionPolicy):
+    """Departments keep their own knowledge-base entries current; the centre keeps all."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        if action in _ACTIONS and _keeps_knowledge(user):
+            return True
+        return super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user: Any, action: str, instance: Model) -> bool:
+        if not self.user_has_permission(user, action):
+            return False
+        return queries.knowledge_for_user(user).filter(pk=instance.pk).exists()
+
+    def user_has_any_permission_for_instance(
+        self, user: Any, actions: Any, instance: Model
+    ) -> bool:
+        return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
+
+    def instances_user_has_any_permission_for(self, user: Any, actions: Any) -> QuerySet[Any]:
+        if not self.user_has_any_permission(user, actions):
+            return KnowledgeEntry.objects.none()
+        return queries.knowledge_for_user(user)
+
+    def instances_user_has_permission_for(self, user: Any, action: str) -> QuerySet[Any]:
+        return self.instances_user_has_any_permission_for(user, [action])
+
+
+class KnowledgeEntryForm(WagtailAdminModelForm):
+    """A department officer chooses among the departments they see."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = getattr(self, "for_user", None)
+        if "department" not in self.fields:
+            return
+        if user is not None and not queries.is_centre_staff(user):
+            self.fields["department"].queryset = departments_visible_to(user)
+        else:
+            self.fields["department"].queryset = Department.objects.order_by("path")
+
+
+class _OwnEntryMixin:
+    request: Any
+
+    def get_object(self, queryset: Any = None) -> KnowledgeEntry:
+        entry: KnowledgeEntry = super().get_object(queryset)  # type: ignore[misc]  # a mixin
+        if not queries.knowledge_for_user(self.request.user).filter(pk=entry.pk).exists():
+            raise PermissionDenied
+        return entry
+
+
+class KnowledgeIndexView(snippet_views.IndexView):
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return queries.knowledge_for_user(self.request.user).select_related("department")
+
+
+class KnowledgeEditView(_OwnEntryMixin, snippet_views.EditView):
+    pass
+
+
+class KnowledgeDeleteView(_OwnEntryMixin, snippet_views.DeleteView):
+    pass
 
 
 class HotlineCategoryViewSet(SnippetViewSet):
@@ -45,8 +148,21 @@ class KnowledgeEntryViewSet(SnippetViewSet):
     menu_label = gettext_lazy("Knowledge base")
     menu_order = 300
     list_display = ["question", "department", "category", "is_published", "updated_at"]
-    list_filter = ["department", "is_published"]
-    search_fields = ["question", "answer", "keywords"]
+    list_filter = ["is_published"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("department"),
+            FieldPanel("category"),
+            FieldPanel("question"),
+            FieldPanel("answer"),
+            FieldPanel("keywords"),
+            FieldPanel("is_published"),
+        ],
+        base_form_class=KnowledgeEntryForm,
+    )
+    index_view_class = KnowledgeIndexView
+    edit_view_class = KnowledgeEditView
+    delete_view_class = KnowledgeDeleteView
 
 
 class Open311ClientForm(WagtailAdminModelForm):
@@ -76,15 +192,11 @@ class Open311ClientViewSet(SnippetViewSet):
     menu_label = gettext_lazy("Open311 clients")
     menu_order = 400
     list_display = ["name", "key_prefix", "is_active", "last_used_at"]
-    base_form_class = Open311ClientForm
+    edit_handler = ObjectList(
+        [FieldPanel("name"), FieldPanel("contact"), FieldPanel("is_active")],
+        base_form_class=Open311ClientForm,
+    )
     add_view_class = Open311ClientCreateView
-
-
-class TypicalCaseForm(WagtailAdminModelForm):
-    class Meta:
-        model = TypicalCase
-        fields = ["title", "content", "reply"]
-        widgets = {"hotline_case": forms.HiddenInput}
 
 
 class TypicalCaseViewSet(SnippetViewSet):
@@ -94,7 +206,6 @@ class TypicalCaseViewSet(SnippetViewSet):
     menu_order = 500
     list_display = ["title", "status", "published_at"]
     list_filter = ["status"]
-    base_form_class = TypicalCaseForm
 
 
 class HotlineViewSetGroup(SnippetViewSetGroup):

@@ -10,13 +10,32 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from zaixian.core.queries import user_has_role
 from zaixian.core.roles import Role
 from zaixian.hotline import views
-from zaixian.hotline.admin_viewsets import HotlineViewSetGroup
+from zaixian.hotline.admin_viewsets import (
+    CentrePermissionPolicy,
+    HotlineViewSetGroup,
+    KnowledgePermissionPolicy,
+    TypicalCasePermissionPolicy,
+)
+from zaixian.hotline.models import (
+    DispatchRule,
+    HotlineCategory,
+    KnowledgeEntry,
+    Open311Client,
+    TypicalCase,
+)
 
+for _model in (HotlineCategory, DispatchRule, Open311Client):
+    register_permission_policy(_model, CentrePermissionPolicy(_model), exact_class=True)
+register_permission_policy(TypicalCase, TypicalCasePermissionPolicy(TypicalCase), exact_class=True)
+register_permission_policy(
+    KnowledgeEntry, KnowledgePermissionPolicy(KnowledgeEntry), exact_class=True
+)
 register_snippet(HotlineViewSetGroup)
 
 admin_urlpatterns = [
