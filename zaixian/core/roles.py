@@ -75,6 +75,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "core.view_audit_log",
         "auth.view_group",
         "auth.change_group",
+        "hotline.change_hotlinesettings",  # the hotline centre and its time limits
     ),
 }
 
