@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,6 +125,34 @@ def _docx_table(document: Any, header: list[str], rows: list[list[Any]]) -> None
             cell.text = str(value)
 
 
+def outcome_chart_png(report: Any) -> bytes:
+    """A bar chart of table 3's outcome groups (总计 column) for the Word report, drawn by
+    matplotlib with a Noto Sans CJK face so the Chinese labels render."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    cjk = [f.name for f in font_manager.fontManager.ttflist if "Noto Sans CJK" in f.name]
+    if cjk:
+        plt.rcParams["font.family"] = cjk[0]
+    groups = [row for row in report.table3 if row.level == 1 and row.key != "concluded"]
+    # "（二）部分公开（区分处理的…）" → "部分公开"
+    labels = [re.sub(r"^（.）", "", row.label).split("（")[0] for row in groups]
+    figure, axes = plt.subplots(figsize=(6.4, 3.2), dpi=120)
+    axes.barh(list(reversed(labels)), [row.values["total"] for row in reversed(groups)],
+              color="#1d5fa8")  # fmt: skip
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title("本年度办理结果")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
 def annual_report_docx(report: Any) -> bytes:
     """The report as a Word document: the six sections with tables 2, 3 and 4."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -161,6 +190,9 @@ def annual_report_docx(report: Any) -> bytes:
         ["", *(label for _key, label in report.columns)],
         [["　" * row.level + row.label, *row.cells()] for row in report.table3],
     )
+    from docx.shared import Cm
+
+    document.add_picture(io.BytesIO(outcome_chart_png(report)), width=Cm(15))
     document.add_paragraph(
         "勾稽关系（第一项加第二项之和，等于第三项加第四项之和）："
         + ("全部成立" if report.is_consistent else "不成立，请核对")

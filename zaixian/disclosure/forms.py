@@ -326,3 +326,39 @@ class AnnualReportChoiceForm(forms.Form):
         if department is None:
             raise forms.ValidationError(_("There is no organisation with this code."))
         return department
+
+
+class PaperRequestForm(DisclosureRequestForm):
+    """An officer registers a request that came in person, by post, by letter or by fax; the
+    date of receipt follows from the channel (Article 31)."""
+
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Channel"),
+        choices=[
+            (value, label)
+            for value, label in DisclosureRequest.Channel.choices
+            if value != DisclosureRequest.Channel.ONLINE
+        ],
+    )
+    submitted_on = forms.DateField(
+        label=gettext_lazy("Handed in or sent on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    signed_for_on = forms.DateField(
+        label=gettext_lazy("Signed for by the office on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("By post: the date of receipt."),
+    )
+    confirmed_on = forms.DateField(
+        label=gettext_lazy("Receipt confirmed with the applicant on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("By ordinary letter or fax: the date of receipt."),
+    )
+
+    field_order = ["department", "channel", "submitted_on", "signed_for_on", "confirmed_on"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["upload"]
+        self.fields["department"].queryset = queries.request_departments_for_officer(user=user)  # type: ignore[attr-defined]  # ModelChoiceField

@@ -19,7 +19,8 @@ from wagtail.models import Page
 from zaixian.cases import queries as case_queries
 from zaixian.cases.models import Case
 from zaixian.core.models import Department
-from zaixian.core.queries import departments_visible_to
+from zaixian.core.queries import departments_visible_to, user_has_role
+from zaixian.core.roles import Role
 from zaixian.disclosure import rules
 from zaixian.disclosure.models import (
     DisclosureCataloguePage,
@@ -347,3 +348,13 @@ def may_enter_annual_figures(*, user: Any, department: Department | None) -> boo
     if department is None:
         return visible.count() == Department.objects.count()
     return visible.filter(pk=department.pk).exists()
+
+
+def request_departments_for_officer(*, user: Any) -> QuerySet[Department]:
+    """The organisations for which ``user`` may register requests: those they see."""
+    return departments_visible_to(user).order_by("path")
+
+
+def may_register_requests(*, user: Any) -> bool:
+    """Case officers register the requests that reach their organisations on paper."""
+    return user_has_role(user, Role.CASE_OFFICER)

@@ -35,6 +35,7 @@ from zaixian.disclosure.forms import (
     DisclosureReportFilterForm,
     DisclosureRequestForm,
     FeeNoticeForm,
+    PaperRequestForm,
 )
 from zaixian.disclosure.models import DisclosureRequest
 
@@ -387,4 +388,50 @@ class AnnualFiguresView(WagtailAdminTemplateMixin, TemplateView):
             else:
                 messages.success(request, _("The figures have been saved."))
                 return redirect(request.get_full_path())
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class RegisterRequestView(WagtailAdminTemplateMixin, TemplateView):
+    """An officer registers a request received in person, by post, by letter or by fax."""
+
+    template_name = "disclosure/admin/register_request.html"
+    page_title = gettext_lazy("Register a disclosure request")
+    header_icon = "form"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not queries.may_register_requests(user=request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or PaperRequestForm(user=self.request.user)
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = PaperRequestForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = actions.register_disclosure_request(
+                    officer=request.user,
+                    department=data["department"],
+                    details=form.details(),
+                    channel=data["channel"],
+                    submitted_on=data["submitted_on"],
+                    signed_for_on=data.get("signed_for_on"),
+                    confirmed_on=data.get("confirmed_on"),
+                )
+            except actions.RequestInvalidError as error:
+                for name, messages_ in error.errors.items():
+                    form.add_error(name if name in form.fields else None, messages_)
+            except case_actions.CaseError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Registered; the date of receipt is %(date)s.")
+                    % {"date": created.received_on.isoformat()},
+                )
+                return redirect("cases_admin:case", pk=created.case_id)
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -23,6 +23,7 @@ admin_urlpatterns = [
     path("counts/", views.DisclosureCountsView.as_view(), name="counts"),
     path("counts/export/", views.DisclosureCountsExportView.as_view(), name="counts_export"),
     path("annual-figures/", views.AnnualFiguresView.as_view(), name="annual_figures"),
+    path("requests/register/", views.RegisterRequestView.as_view(), name="register_request"),
     path("requests/<int:case_pk>/fee/", views.FeeNoticeView.as_view(), name="fee_notice"),
     path(
         "requests/<int:case_pk>/identity/",
@@ -47,9 +48,15 @@ class ReportMenuItem(MenuItem):
         return queries.can_view_disclosure_reports(request.user)
 
 
+class RegisterRequestMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return queries.may_register_requests(user=request.user)
+
+
 class ReportSubmenu(SubmenuMenuItem):
     def is_shown(self, request: HttpRequest) -> bool:
-        return queries.can_view_disclosure_reports(request.user)
+        user = request.user
+        return queries.can_view_disclosure_reports(user) or queries.may_register_requests(user=user)
 
 
 @hooks.register("register_admin_menu_item")
@@ -67,6 +74,12 @@ def register_disclosure_menu() -> MenuItem:
                 reverse("disclosure_admin:counts"),
                 icon_name="table",
                 order=200,
+            ),
+            RegisterRequestMenuItem(
+                gettext_lazy("Register a disclosure request"),
+                reverse("disclosure_admin:register_request"),
+                icon_name="form",
+                order=50,
             ),
             ReportMenuItem(
                 gettext_lazy("Annual report figures"),

@@ -184,3 +184,73 @@ def test_applicant_withdraws_on_the_case_page(client, education, citizen):
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.outcome == "other"
+
+
+REGISTER_URL = "/admin/disclosure/requests/register/"
+
+
+def _paper(education, **changes):
+    from zaixian.accounts.tests.factories import resident_id
+
+    data = {
+        "department": education.department.pk,
+        "channel": "post",
+        "submitted_on": "2026-11-02",
+        "signed_for_on": "2026-11-05",
+        "applicant_kind": "natural_person",
+        "applicant_name": "赵信函",
+        "id_number": resident_id(501),
+        "phone": "13812345678",
+        "address": "山西省晋城市城区书院街8号",
+        "description": "本市2025年教育经费执行情况",
+        "form": "paper",
+        "delivery": "post",
+    }
+    data.update(changes)
+    return data
+
+
+def test_officer_registers_a_posted_request_from_the_day_it_was_signed_for(
+    client, education, officer
+):
+    client.force_login(officer)
+
+    with on(dt.date(2026, 11, 6)):
+        response = client.post(REGISTER_URL, _paper(education))
+
+    request = DisclosureRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/cases/{request.case.pk}/"
+    assert request.channel == "post"
+    assert request.received_on == dt.date(2026, 11, 5)
+    assert request.case.due_on == dt.date(2026, 12, 3)
+
+
+def test_posted_request_without_the_signed_for_date_is_refused(client, education, officer):
+    client.force_login(officer)
+
+    with on(dt.date(2026, 11, 6)):
+        response = client.post(REGISTER_URL, _paper(education, signed_for_on=""))
+
+    assert response.status_code == 400
+    assert "signed_for_on" in response.context["form"].errors
+    assert not Case.objects.exists()
+
+
+def test_officer_cannot_register_for_another_department(client, education, other_officer):
+    client.force_login(other_officer)
+
+    response = client.post(REGISTER_URL, _paper(education))
+
+    assert response.status_code == 400
+    assert "department" in response.context["form"].errors
+    assert not Case.objects.exists()
+
+
+def test_citizens_cannot_register_paper_requests(client, education, citizen):
+    client.force_login(citizen)
+
+    response = client.post(REGISTER_URL, _paper(education))
+
+    assert response.status_code in (302, 403)
+    assert not Case.objects.exists()
