@@ -1,5 +1,6 @@
 """Open government information (政府信息公开) under the 2019 Regulations: proactive
-disclosure (主动公开) at ``/zwgk/``. Disclosure requests and the annual report come next.
+disclosure (主动公开) at ``/zwgk/``, disclosure requests (依申请公开) on the case engine, and
+the annual report in the 2021 format (``docs/disclosure.md`` describes the last two).
 
 ``/zwgk/`` is a Wagtail page, not a routed view: ``actions.ensure_disclosure_root`` puts a
 ``DisclosureIndexPage`` with the slug ``zwgk`` under the default site's home page (taking the
@@ -21,4 +22,12 @@ category and month for any organisation and period), ``reports.normative_documen
 report, table 2), ``late_items_for_user``; ``demo.load_disclosure_demo``. The editor's form
 (``forms.DisclosureItemPageForm``) checks the metadata and hands out the index number; the
 office's reports live in the admin under "Open government".
+
+Requests: ``DisclosureRequest`` (one-to-one with ``cases.Case``, type ``disclosure.request``
+declared in ``rules.REQUEST``), ``actions.submit_disclosure_request`` (the form at
+``/zwgk/apply/``), ``register_disclosure_request`` (paper requests, Article 31),
+``issue_fee_notice``, ``after_request_transition`` (the engine's hook: correction, extension and
+fee rules, outcomes, the reply letter as PDF and DOCX). The annual report:
+``reports.annual_report`` with ``AnnualReportFigures`` (figures entered by hand),
+``/zwgk/annual-report/<year>/`` and the ``report_disclosure_annual`` command.
 """
