@@ -88,6 +88,10 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         "20 1 * * *",
         "zaixian.services.tasks.store_statistics_months_task",
     ),
+    PeriodicJob(
+        "analytics-roll-up", "* * * * *", "zaixian.analytics.tasks.roll_up_page_views_task"
+    ),
+    PeriodicJob("analytics-purge", "10 0 * * *", "zaixian.analytics.tasks.purge_analytics_task"),
 ]
 
 
