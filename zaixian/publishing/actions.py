@@ -8,11 +8,12 @@ CSRF token, a cookie, an error) is not written: nginx then passes the URL to the
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shlex
 import subprocess
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -53,6 +54,26 @@ def publish_root() -> Path | None:
     """The configured static tree (``STATIC_PUBLISH_ROOT``), or None when publishing is off."""
     root = getattr(settings, "STATIC_PUBLISH_ROOT", "")
     return Path(root) if root else None
+
+
+_pending = threading.local()
+
+
+@contextlib.contextmanager
+def _publishing() -> Iterator[None]:
+    """While this thread renders pages, writes they cause (Wagtail creating a site's default
+    settings row on first read) must not start another publish: it would wait for the lock
+    this thread holds."""
+    previous = getattr(_pending, "publishing", False)
+    _pending.publishing = True
+    try:
+        yield
+    finally:
+        _pending.publishing = previous
+
+
+def _is_publishing() -> bool:
+    return bool(getattr(_pending, "publishing", False))
 
 
 def _site_tree(*, root: Path, site: Site) -> SiteTree:
@@ -111,7 +132,7 @@ def publish_site(
     tree = _site_tree(root=root, site=site)
     result = PublishResult(hostname=site.hostname, full=True)
     renderer = Renderer()
-    with tree.lock():
+    with _publishing(), tree.lock():
         version = tree.new_version()
         try:
             _render_into(
@@ -156,7 +177,7 @@ def publish_changes(
             results.append(publish_site(site=site, root=root, sync=False))
             continue
         result = PublishResult(hostname=site.hostname)
-        with tree.lock():
+        with _publishing(), tree.lock():
             base = tree.current()
             if base is None:  # switched away while we waited for the lock
                 continue
@@ -254,9 +275,6 @@ def sync_tree(*, root: Path) -> None:
 
 # --- Page events -> background work --------------------------------------------------------
 
-_pending = threading.local()
-
-
 class _Batch:
     """The page events of one transaction, published by one task after it commits."""
 
@@ -279,7 +297,7 @@ def forget_pending_changes() -> None:
 def record_page_change(*, change: PageChange) -> None:
     """Note a page event; when the transaction commits, one background task publishes all the
     changes it made (a deleted channel sends one event per page below it)."""
-    if publish_root() is None:
+    if publish_root() is None or _is_publishing():
         return
     connection = transaction.get_connection()
     batch: _Batch | None = getattr(_pending, "batch", None)
@@ -299,7 +317,7 @@ def record_page_change(*, change: PageChange) -> None:
 def enqueue_site_rebuild(*, site_id: int) -> None:
     """Rebuild a site's whole tree in the background after the transaction commits (its host,
     its footer or its root changed: every page shows those)."""
-    if publish_root() is None:
+    if publish_root() is None or _is_publishing():
         return
     from zaixian.publishing.tasks import publish_site_task
 

@@ -264,3 +264,70 @@ def page_change(
         gone=gone,
         publish_time=publish_time.isoformat() if isinstance(publish_time, dt.datetime) else "",
     )
+
+
+# --- nginx --------------------------------------------------------------------------------------
+
+# URL prefixes nginx always passes to the application (STYLE: the public URL conventions).
+DYNAMIC_PREFIXES = (
+    "admin",
+    "search",
+    "bsfw",
+    "cases",
+    "accounts",
+    "hdjl",
+    "open311",
+    "api",
+    "documents",
+    "media",
+    "i18n",
+    "lang",
+)
+# Public pages load only their own CSS, JS and images; no inline script or style.
+PUBLIC_CSP = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'self'"
+)
+PAGE_MAX_AGE_SECONDS = 60
+HSTS_SECONDS = 31_536_000
+
+
+def nginx_config(
+    *,
+    root: str,
+    app: str,
+    listen: str,
+    server_names: list[str],
+    brotli: bool = True,
+    tls_cert: str = "",
+    tls_key: str = "",
+    http_listen: str = "80",
+) -> str:
+    """The nginx configuration (http block) that serves the static tree under ``root`` and
+    passes everything else to the application at ``app`` (host:port)."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+
+    tls = bool(tls_cert and tls_key)
+    return render_to_string(
+        "publishing/nginx.conf",
+        {
+            "root": root.rstrip("/"),
+            "app": app,
+            "listen": f"{listen} ssl" if tls and "ssl" not in listen else listen,
+            "http_listen": http_listen,
+            "server_names": " ".join(server_names) or "_",
+            "brotli": brotli,
+            "tls": tls,
+            "tls_cert": tls_cert,
+            "tls_key": tls_key,
+            "session_cookie": settings.SESSION_COOKIE_NAME,
+            "language_cookie": settings.LANGUAGE_COOKIE_NAME,
+            "language": settings.LANGUAGE_CODE,
+            "static_url": settings.STATIC_URL,
+            "dynamic_prefixes": "|".join(DYNAMIC_PREFIXES),
+            "csp": PUBLIC_CSP,
+            "page_max_age": PAGE_MAX_AGE_SECONDS,
+            "hsts_seconds": HSTS_SECONDS,
+        },
+    )

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+import shutil
+import subprocess
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from zaixian.portal.tests.factories import make_site_tree
 
 pytestmark = pytest.mark.django_db
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
 def test_publish_all_into_output_dir(tmp_path: Path, settings) -> None:
@@ -49,3 +54,68 @@ def test_publish_without_root_or_output_says_what_to_set(settings) -> None:
 
     with pytest.raises(CommandError, match="STATIC_PUBLISH_ROOT"):
         call_command("publish_static", "--all", verbosity=0)
+
+
+# The arguments docs/nginx/zaixian.conf was generated with (docs/static-publishing.md).
+DOCS_NGINX_ARGS = [
+    "--root=/srv/zaixian/public",
+    "--listen=443",
+    "--tls-cert=/etc/ssl/zaixian/fullchain.pem",
+    "--tls-key=/etc/ssl/zaixian/privkey.pem",
+    "--server-name=www.jincheng.gov.cn",
+    "--server-name=nongwang.jincheng.gov.cn",
+    "--server-name=wjw.jincheng.gov.cn",
+]
+
+
+def test_docs_nginx_config_is_what_the_command_generates() -> None:
+    out = StringIO()
+
+    call_command("publishing_nginx_config", *DOCS_NGINX_ARGS, stdout=out)
+
+    docs = Path(settings.BASE_DIR) / "docs" / "nginx" / "zaixian.conf"
+    assert out.getvalue() == docs.read_text()
+
+
+@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (Debian package nginx)")
+def test_generated_config_passes_nginx_test(tmp_path: Path) -> None:
+    out = StringIO()
+    call_command(
+        "publishing_nginx_config",
+        "--root",
+        str(tmp_path),
+        "--no-brotli",
+        "--listen",
+        "127.0.0.1:8099",
+        stdout=out,
+    )
+    (tmp_path / "site.conf").write_text(out.getvalue())
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nevents {{}}\nhttp {{\n"
+        f"include /etc/nginx/mime.types;\ninclude {tmp_path}/site.conf;\n}}\n"
+    )
+
+    completed = subprocess.run(
+        [
+            NGINX,
+            "-t",
+            "-c",
+            str(tmp_path / "nginx.conf"),
+            "-p",
+            str(tmp_path),
+            "-e",
+            str(tmp_path / "error.log"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+
+
+def test_nginx_config_needs_a_root(settings) -> None:
+    settings.STATIC_PUBLISH_ROOT = ""
+
+    with pytest.raises(CommandError, match="--root"):
+        call_command("publishing_nginx_config")
