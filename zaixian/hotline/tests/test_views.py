@@ -353,3 +353,23 @@ def test_tracking_page_masks_the_reply(client, register, operator, officer, depa
 
     assert "已电话联系王*明，已修复" in page
     assert "王小明" not in page
+
+
+def test_desk_closes_a_consultation_from_the_knowledge_base(client, register, operator, department):
+    from zaixian.hotline.tests.factories import KnowledgeEntryFactory
+
+    entry = KnowledgeEntryFactory(department=department)
+    hotline_case = register(kind=rules.Kind.CONSULTATION, content="居住证怎么办理")
+    client.force_login(operator)
+    url = reverse("hotline_admin:case", args=[hotline_case.pk])
+    assert 'id="step-close-directly"' in client.get(url).content.decode()
+
+    response = client.post(
+        url, {"step": "close_directly", "note": entry.answer, "knowledge_entry": str(entry.pk)}
+    )
+
+    hotline_case.refresh_from_db()
+    assert response.status_code == 302
+    assert hotline_case.case.state == rules.CLOSED
+    assert hotline_case.reply == entry.answer
+    assert hotline_case.lead_department == department
