@@ -275,6 +275,7 @@ def sync_tree(*, root: Path) -> None:
 
 # --- Page events -> background work --------------------------------------------------------
 
+
 class _Batch:
     """The page events of one transaction, published by one task after it commits."""
 
