@@ -1,0 +1,213 @@
+"""Polite HTTP fetching for the monitoring engine (no ORM).
+
+Every request of a ``PoliteFetcher`` honours the host's robots.txt (read once per host with
+``urllib.robotparser``), waits for the per-host minimum interval, sends the validators of the
+last response (``If-None-Match`` / ``If-Modified-Since``), times out, retries connection errors,
+429 and 5xx answers with exponential back-off, follows at most a few redirects and stops
+reading a body that exceeds the size limit. Every failure is a ``FetchError`` whose message
+says in words what went wrong, for the source's health record.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
+
+import requests
+from django.utils.translation import gettext as _
+
+from zaixian.monitoring.rules import retry_delay
+
+USER_AGENT = "ZaixianMonitor/1.0 (+https://github.com/zaixian; municipal public-opinion watch)"
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_REDIRECTS = 5
+DEFAULT_RETRIES = 2
+DEFAULT_HOST_INTERVAL = 1.0  # seconds between two requests to one host
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class FetchError(Exception):
+    """A fetch that produced no usable response; ``str()`` is the reason in words."""
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str  # after redirects
+    status: int
+    content: bytes
+    content_type: str
+    etag: str = ""
+    last_modified: str = ""
+
+    @property
+    def is_not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass
+class HostLimiter:
+    """The earliest time of the next request to each host, shared by the threads of a process.
+    Workers on several machines each keep their own, which is fine at one request a second."""
+
+    interval: float = DEFAULT_HOST_INTERVAL
+    _next: dict[str, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait(self, host: str, *, sleep: Callable[[float], None] = time.sleep) -> None:
+        with self._lock:
+            now = time.monotonic()
+            at = max(now, self._next.get(host, 0.0))
+            self._next[host] = at + self.interval
+        if at > now:
+            sleep(at - now)
+
+
+_shared_limiter = HostLimiter()
+
+
+class PoliteFetcher:
+    def __init__(
+        self,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        retries: int = DEFAULT_RETRIES,
+        max_redirects: int = DEFAULT_MAX_REDIRECTS,
+        limiter: HostLimiter | None = None,
+        retry_base: float = 0.5,
+        respect_robots: bool = True,
+    ) -> None:
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.retries = retries
+        self.retry_base = retry_base
+        self.respect_robots = respect_robots
+        self.limiter = limiter or _shared_limiter
+        self.session = requests.Session()
+        self.session.max_redirects = max_redirects
+        self.session.headers["User-Agent"] = USER_AGENT
+        self._robots: dict[str, RobotFileParser | None] = {}
+
+    # robots.txt ----------------------------------------------------------------------------
+    def _robots_for(self, url: str) -> RobotFileParser | None:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin in self._robots:
+            return self._robots[origin]
+        parser: RobotFileParser | None = RobotFileParser(f"{origin}/robots.txt")
+        try:
+            self.limiter.wait(parts.netloc)
+            response = self.session.get(f"{origin}/robots.txt", timeout=self.timeout)
+            if response.status_code in (401, 403):
+                parser.disallow_all = True  # as urllib.robotparser.read() does
+            elif response.status_code >= 400:
+                parser = None  # no robots.txt: everything is allowed
+            else:
+                parser.parse(response.text[: 512 * 1024].splitlines())
+        except requests.RequestException:
+            parser = None  # an unreachable robots.txt does not block; the fetch will report
+        self._robots[origin] = parser
+        return parser
+
+    def is_allowed(self, url: str) -> bool:
+        if not self.respect_robots:
+            return True
+        parser = self._robots_for(url)
+        return parser is None or parser.can_fetch(USER_AGENT, url)
+
+    # fetching ------------------------------------------------------------------------------
+    def fetch(self, url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
+        """GET ``url`` politely; a FetchError says why nothing usable came back."""
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise FetchError(_("The address %(url)s is not an http or https URL.") % {"url": url})
+        if not self.is_allowed(url):
+            raise FetchError(
+                _("The site's robots.txt does not allow fetching %(url)s.") % {"url": url}
+            )
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._get_once(url, headers)
+            except _RetryableError as exc:
+                if attempt > self.retries:
+                    raise FetchError(str(exc)) from exc
+                time.sleep(retry_delay(attempt, base=self.retry_base))
+
+    def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult:
+        self.limiter.wait(urlsplit(url).netloc)
+        try:
+            response = self.session.get(url, headers=headers, timeout=self.timeout, stream=True)
+        except requests.TooManyRedirects as exc:
+            raise FetchError(
+                _("Too many redirects (more than %(n)d) from %(url)s.")
+                % {"n": self.session.max_redirects, "url": url}
+            ) from exc
+        except requests.Timeout as exc:
+            raise _RetryableError(
+                _("The host did not answer within %(s)g seconds.") % {"s": self.timeout}
+            ) from exc
+        except requests.ConnectionError as exc:
+            raise _RetryableError(
+                _("Could not connect to the host: %(error)s") % {"error": exc}
+            ) from exc
+        except requests.RequestException as exc:
+            raise FetchError(_("The request failed: %(error)s") % {"error": exc}) from exc
+        with response:
+            if response.status_code == 304:
+                return FetchResult(
+                    response.url, 304, b"", "", etag=headers.get("If-None-Match", "")
+                )
+            if response.status_code in _RETRY_STATUSES:
+                raise _RetryableError(
+                    _("The server answered HTTP %(status)d.") % {"status": response.status_code}
+                )
+            if response.status_code >= 400:
+                raise FetchError(
+                    _("The server answered HTTP %(status)d for %(url)s.")
+                    % {"status": response.status_code, "url": response.url}
+                )
+            content = self._read_limited(response)
+            return FetchResult(
+                url=response.url,
+                status=response.status_code,
+                content=content,
+                content_type=response.headers.get("Content-Type", ""),
+                etag=response.headers.get("ETag", ""),
+                last_modified=response.headers.get("Last-Modified", ""),
+            )
+
+    def _read_limited(self, response: requests.Response) -> bytes:
+        declared = response.headers.get("Content-Length", "")
+        too_big = _("The response is larger than the limit of %(n)d bytes.") % {"n": self.max_bytes}
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise FetchError(too_big)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise FetchError(too_big)
+                chunks.append(chunk)
+        except requests.Timeout as exc:
+            raise _RetryableError(
+                _("The host did not answer within %(s)g seconds.") % {"s": self.timeout}
+            ) from exc
+        except requests.RequestException as exc:
+            raise FetchError(_("The response was cut off: %(error)s") % {"error": exc}) from exc
+        return b"".join(chunks)
+
+
+class _RetryableError(Exception):
+    """A failure worth another attempt (time-out, connection error, 429, 5xx)."""

@@ -1,0 +1,75 @@
+"""Reads of the monitoring engine, permission-aware where people see them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from zaixian.core.queries import user_has_role
+from zaixian.core.roles import Role
+from zaixian.monitoring import similarity
+from zaixian.monitoring.models import FetchRun, Item, Source
+
+# Near-duplicates are looked for among the items of this many recent days: stories older than
+# that are a new story when they come back.
+CLUSTER_LOOKBACK = timedelta(days=14)
+
+
+def can_watch(user: Any) -> bool:
+    """Analysts and leaders see the monitoring data; nobody else does."""
+    return user_has_role(user, Role.OPINION_ANALYST) or user_has_role(user, Role.LEADER)
+
+
+def require_watcher(user: Any) -> None:
+    if not can_watch(user):
+        raise PermissionDenied(_("Only public-opinion analysts and leaders may see the watch."))
+
+
+def sources_for_user(user: Any) -> QuerySet[Source]:
+    """Every source with its health record, for analysts and leaders."""
+    require_watcher(user)
+    return Source.objects.select_related("collection").order_by("-consecutive_errors", "name")
+
+
+def unhealthy_sources() -> QuerySet[Source]:
+    return Source.objects.filter(is_active=True, consecutive_errors__gt=0)
+
+
+def due_sources(*, now: datetime) -> QuerySet[Source]:
+    """Active sources to fetch now (file imports are run by hand, never scheduled)."""
+    return (
+        Source.objects.filter(is_active=True)
+        .exclude(kind=Source.Kind.FILE_IMPORT)
+        .filter(Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=now))
+    )
+
+
+def recent_runs(source: Source, *, limit: int = 20) -> QuerySet[FetchRun]:
+    return source.runs.all()[:limit]
+
+
+def known_canonical_urls(source: Source, urls: list[str]) -> set[str]:
+    return set(
+        Item.objects.filter(source=source, canonical_url__in=urls).values_list(
+            "canonical_url", flat=True
+        )
+    )
+
+
+def near_duplicate_cluster(*, fingerprint: int, since: datetime) -> int | None:
+    """The cluster id of the closest recent item within ``MAX_DISTANCE`` bits, by the banded
+    lookup: only items sharing one of the four bands are read."""
+    b0, b1, b2, b3 = similarity.bands(fingerprint)
+    candidates = Item.objects.filter(
+        Q(band0=b0) | Q(band1=b1) | Q(band2=b2) | Q(band3=b3), published_at__gte=since
+    ).values_list("simhash", "cluster_id", "id")
+    best: tuple[int, int] | None = None
+    for other, cluster_id, item_id in candidates:
+        d = similarity.distance(fingerprint, other)
+        if d <= similarity.MAX_DISTANCE and (best is None or d < best[0]):
+            best = (d, cluster_id or item_id)
+    return None if best is None else best[1]
