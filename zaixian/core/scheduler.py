@@ -84,6 +84,11 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         "zaixian.hotline.tasks.supervise_overdue_hotline_cases_task",
     ),
     PeriodicJob(
+        "search-common-terms",
+        "40 2 * * *",
+        "zaixian.search.tasks.refresh_common_terms_task",
+    ),
+    PeriodicJob(
         "service-statistics-months",
         "20 1 * * *",
         "zaixian.services.tasks.store_statistics_months_task",
