@@ -373,3 +373,26 @@ def test_desk_closes_a_consultation_from_the_knowledge_base(client, register, op
     assert hotline_case.case.state == rules.CLOSED
     assert hotline_case.reply == entry.answer
     assert hotline_case.lead_department == department
+
+
+def test_case_list_queries_do_not_grow_with_the_cases(
+    client, register, operator, department, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(3):
+        hotline_case = register(caller_phone=f"1370000000{number}", content=f"第{number}件诉求内容")
+        actions.dispatch_case(hotline_case=hotline_case, department=department, actor=operator)
+    client.force_login(operator)
+    url = reverse("hotline_admin:cases")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(3, 9):
+        register(caller_phone=f"1370000000{number}", content=f"第{number}件诉求内容")
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+
+    assert response.content.decode().count("/admin/hotline/") >= 9
