@@ -225,13 +225,21 @@ class AnnualReportFigures(models.Model):
         verbose_name = _("annual report figures entered by hand")
         verbose_name_plural = _("annual report figures entered by hand")
         ordering = ["-year", "department__path"]
+        # One row per organisation and year, and one for the whole city (two partial
+        # constraints: SQLite has no NULLS NOT DISTINCT).
         constraints = [
             models.UniqueConstraint(
                 fields=["department", "year"],
+                condition=models.Q(department__isnull=False),
                 name="disclosure_annual_figures_unique",
-                nulls_distinct=False,
                 violation_error_message=_("Figures for this organisation and year exist already."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(department__isnull=True),
+                name="disclosure_annual_figures_city_unique",
+                violation_error_message=_("Figures for this organisation and year exist already."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -265,3 +265,15 @@ def test_figures_are_entered_only_by_who_may(client, known_year, finance):
 
     assert saved.penalty_decisions == 4
     assert reports.annual_report(year=2025, department=finance.department).table2[3].values == (4,)
+
+
+def test_one_row_of_figures_per_organisation_and_year_and_one_for_the_city(education):
+    from django.db import IntegrityError, transaction
+
+    AnnualReportFigures.objects.create(department=None, year=2020)
+    AnnualReportFigures.objects.create(department=education.department, year=2020)
+
+    for department in (None, education.department):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            AnnualReportFigures.objects.create(department=department, year=2020)
+    assert AnnualReportFigures.objects.count() == 2
