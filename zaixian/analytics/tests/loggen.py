@@ -70,7 +70,7 @@ def generate_log(
 ) -> Iterator[str]:
     """``lines`` log lines in time order over ``days`` days, from about ``addresses``
     client addresses (with their own user agent each, a few shared)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 — a reproducible log, not a secret
     start = start or datetime(2026, 11, 20, tzinfo=CST)
     pool = [(_address(rng), rng.choice(HUMAN_AGENTS)) for _ in range(addresses)]
     span = days * 86400
