@@ -19,6 +19,8 @@ from zaixian.monitoring.models import FetchRun, Item, Source, SourceCollection
 from zaixian.monitoring.parsing import (
     ItemDraft,
     ParseError,
+    canonical_url,
+    clean_text,
     parse_article,
     parse_feed,
     parse_file,
@@ -26,7 +28,7 @@ from zaixian.monitoring.parsing import (
     parse_list_page,
     parse_sitemap,
 )
-from zaixian.monitoring.rules import canonical_url, clean_text, next_fetch_time, truncate
+from zaixian.monitoring.rules import next_fetch_time, truncate
 
 logger = logging.getLogger(__name__)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import html
 import io
 import json
 import re
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -23,8 +24,6 @@ import lxml.etree
 import lxml.html
 from cssselect import SelectorError
 from django.utils.translation import gettext as _
-
-from zaixian.monitoring.rules import clean_text
 
 # Times without a zone are the city's local time.
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
@@ -42,6 +41,53 @@ class ItemDraft:
     body: str = ""
     published_at: datetime | None = None
     author: str = ""
+
+
+# URLs and text ----------------------------------------------------------------------------
+
+# Query parameters that only track where a click came from; two URLs that differ only in
+# them are the same article.
+TRACKING_PARAMS = frozenset(
+    {"spm", "from", "share", "share_token", "timestamp", "ref", "source", "fbclid", "gclid"}
+)
+_TRACKING_PREFIXES = ("utm_", "wx_", "scene")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str) -> str:
+    """The URL with scheme and host in lower case, default port, fragment and tracking
+    parameters removed, query parameters sorted, and an empty path as ``/``."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{parts.port}"
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(_TRACKING_PREFIXES)
+    ]
+    path = parts.path or "/"
+    return urlunsplit((scheme, host, path, urlencode(sorted(query)), ""))
+
+
+_TAG_RE = re.compile(r"<[^>]+>")
+_SCRIPT_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_SPACE_RE = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
+_BLANK_LINES_RE = re.compile(r"\n\s*\n+")
+
+
+def clean_text(text: str) -> str:
+    """Plain text from text that may hold HTML: scripts and tags removed, entities decoded,
+    runs of spaces (full-width included) collapsed, paragraphs kept as single blank lines."""
+    if "<" in text:
+        text = _SCRIPT_RE.sub(" ", text)
+        text = re.sub(r"<\s*(br|/p|/div|/li|/h\d)\b[^>]*>", "\n", text, flags=re.IGNORECASE)
+        text = _TAG_RE.sub(" ", text)
+    text = html.unescape(text)
+    text = _SPACE_RE.sub(" ", text)
+    lines = [line.strip() for line in text.split("\n")]
+    return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
 
 
 # Times ------------------------------------------------------------------------------------

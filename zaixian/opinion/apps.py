@@ -7,3 +7,10 @@ class OpinionConfig(AppConfig):
     label = "opinion"
     verbose_name = _("Public-opinion watch")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The opinion watch processes every item the monitoring engine stores.
+        from zaixian.monitoring.registry import register_item_consumer
+        from zaixian.opinion.actions import process_new_items
+
+        register_item_consumer("opinion", process_new_items)

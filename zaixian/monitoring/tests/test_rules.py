@@ -4,8 +4,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from zaixian.monitoring.parsing import ParseError, parse_feed, parse_list_page, parse_time
-from zaixian.monitoring.rules import canonical_url, clean_text, next_fetch_time, retry_delay
+from zaixian.monitoring.parsing import (
+    ParseError,
+    canonical_url,
+    clean_text,
+    parse_feed,
+    parse_list_page,
+    parse_time,
+)
+from zaixian.monitoring.rules import next_fetch_time, retry_delay
 
 
 @pytest.mark.parametrize(
