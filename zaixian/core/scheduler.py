@@ -97,6 +97,16 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         "analytics-roll-up", "* * * * *", "zaixian.analytics.tasks.roll_up_page_views_task"
     ),
     PeriodicJob("analytics-purge", "10 0 * * *", "zaixian.analytics.tasks.purge_analytics_task"),
+    PeriodicJob(
+        "monitoring-fetch-due-sources",
+        "*/5 * * * *",
+        "zaixian.monitoring.tasks.fetch_due_sources_task",
+    ),
+    PeriodicJob(
+        "opinion-alert-rules",
+        "*/10 * * * *",
+        "zaixian.opinion.tasks.evaluate_alert_rules_task",
+    ),
 ]
 
 
