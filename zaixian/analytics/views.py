@@ -1,19 +1,29 @@
 """The collector (``/analytics/collect``: JSON beacons from the script, GET for the no-script
-pixel) and the public summary page a site may choose to show."""
+pixel), the public summary page a site may choose to show, and the admin's report page with
+its SVG charts (drawn on the server; the tables are their text alternative) and exports."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django import forms
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.models import Site
 
-from zaixian.analytics import actions, reports
-from zaixian.analytics.models import AnalyticsSettings, PageView
+from zaixian.analytics import actions, exports, reports
+from zaixian.analytics.models import AnalyticsSettings, DailyCount, PageView
 from zaixian.core import ratelimit
 from zaixian.core.middleware import client_ip
 
@@ -115,3 +125,152 @@ def public_summary(request: HttpRequest) -> HttpResponse:
         "analytics/public_summary.html",
         {"site": site, "summary": reports.public_summary(site=site)},
     )
+
+
+# --- Admin: the report pages, charts and exports ------------------------------------------
+
+
+class ReportFilterForm(forms.Form):
+    """A site (or every site the user sees) and a period of at most three years."""
+
+    site = forms.TypedChoiceField(
+        label=gettext_lazy("Site"), coerce=int, required=False, empty_value=None
+    )
+    start = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, sites: list[Site], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sites = {site.pk: site for site in sites}
+        self.fields["site"].choices = [
+            ("", _("Every site I see")),
+            *[(site.pk, site.site_name or site.hostname) for site in sites],
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        today = timezone.localdate()
+        end = data.get("end") or today
+        start = data.get("start") or end - timedelta(days=29)
+        try:
+            data["period"] = reports.Period(start, end)
+        except ValueError as error:
+            raise forms.ValidationError(
+                _("Choose a period that ends after it starts and spans at most three years.")
+            ) from error
+        return data
+
+
+def _report_request(request: HttpRequest) -> tuple[ReportFilterForm, reports.SiteReport]:
+    sites = reports.sites_visible_to(request.user)
+    if not sites:
+        raise PermissionDenied
+    form = ReportFilterForm(request.GET or None, sites=sites)
+    period = reports.Period(timezone.localdate() - timedelta(days=29), timezone.localdate())
+    site = None
+    if form.is_bound and form.is_valid():
+        period = form.cleaned_data["period"]
+        site = form.sites.get(form.cleaned_data["site"] or 0)
+    try:
+        report = reports.report_for_user(user=request.user, period=period, site=site)
+    except reports.AnalyticsPermissionError as error:
+        raise PermissionDenied from error
+    return form, report
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    value: int
+
+
+def bar_chart(
+    values: list[tuple[str, int]], *, width: int = 760, height: int = 220
+) -> list[ChartBar]:
+    """Vertical bars scaled to the largest value (the page draws them as SVG rects)."""
+    top, bottom, left = 10, 24, 8
+    maximum = max([1, *(value for _label, value in values)])
+    slot = (width - left * 2) / max(1, len(values))
+    plot = height - top - bottom
+    bars = []
+    for n, (label, value) in enumerate(values):
+        h = plot * value / maximum
+        bars.append(
+            ChartBar(left + n * slot, top + plot - h, max(1.0, slot * 0.8), h, label, value)
+        )
+    return bars
+
+
+def ranked_chart(rows: list[reports.Ranked], *, width: int = 480) -> list[ChartBar]:
+    """Horizontal bars (one per row, 20 px each) for a ranking: provinces, countries…"""
+    maximum = max([1, *(row.count for row in rows)])
+    return [
+        ChartBar(120, n * 20 + 2, (width - 180) * row.count / maximum, 16, row.value, row.count)
+        for n, row in enumerate(rows)
+    ]
+
+
+class AnalyticsReportView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "analytics/admin/report.html"
+    page_title = gettext_lazy("Web analytics")
+    header_icon = "view"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form, report = _report_request(self.request)
+        labels = dict(DailyCount.Dimension.choices)
+        context.update(
+            filter_form=form,
+            report=report,
+            daily_chart=bar_chart(
+                [(row.day.strftime("%m-%d"), row.totals.page_views) for row in report.days]
+            ),
+            province_chart=ranked_chart(report.dimensions["province"][:34]),
+            country_chart=ranked_chart(report.dimensions["country"][:20]),
+            tables=[
+                (labels[name], report.dimensions[name])
+                for name in (
+                    "page",
+                    "entry",
+                    "exit",
+                    "channel",
+                    "search",
+                    "referrer",
+                    "campaign",
+                    "device",
+                    "browser",
+                    "os",
+                    "city",
+                    "language",
+                    "screen",
+                )
+            ],
+            real_time=reports.real_time(sites=report.sites),
+            years=reports.yearly_totals(sites=report.sites),
+            export_query=self.request.GET.urlencode(),
+        )
+        return context
+
+
+def export_report(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The report as CSV (daily figures) or XLSX (every table), for what the user sees."""
+    _form, report = _report_request(request)
+    name = f"analytics-{report.period.start}-{report.period.end}"
+    if fmt == "csv":
+        response = HttpResponse(exports.report_csv(report), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    response = HttpResponse(
+        exports.report_xlsx(report),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
