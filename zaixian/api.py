@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from zaixian.analytics.api import router as analytics_router
 from zaixian.services.api import MESSAGES, ApiError, ApiRateLimitedError
 from zaixian.services.api import router as services_router
 
@@ -29,6 +30,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/services/", services_router)
+api.add_router("/analytics/", analytics_router)
 
 
 def _error(request: HttpRequest, status: int, detail: Any, errors: Any = None) -> HttpResponse:
