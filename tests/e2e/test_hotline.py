@@ -153,3 +153,28 @@ def test_call_to_published_typical_case(open_page, hotline):
     for secret in (CALLER_NAME, CALLER_PHONE, "白水街"):
         assert secret not in tracked
     assert horizontal_overflow(visitor) == 0
+
+
+def test_consultation_answered_from_the_knowledge_base(open_page, hotline):
+    from zaixian.hotline.models import KnowledgeEntry
+
+    KnowledgeEntry.objects.create(
+        department=hotline["bureau"],
+        question="老旧小区改造怎么申请？",
+        answer="由社区汇总居民意愿后向区住建部门申报，列入年度计划后实施。",
+    )
+    operator = open_page()
+    admin_login(operator, username="operator")
+    earlier = hotline["earlier"]
+
+    operator.goto(f"/admin/hotline/{earlier.pk}/")
+    operator.locator("#desk-knowledge-query").fill("老旧小区改造")
+    operator.locator("#desk-knowledge button", has_text="老旧小区改造怎么申请？").click()
+    expect(operator.locator("#step-close-directly #id_note")).to_have_value(
+        re.compile("区住建部门申报")
+    )
+    _act(operator, "step-close-directly")
+
+    expect(operator.locator("#case-state")).to_have_text("已办结")
+    earlier.refresh_from_db()
+    assert earlier.lead_department == hotline["bureau"]

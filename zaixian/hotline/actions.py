@@ -39,6 +39,7 @@ from zaixian.hotline.models import (
     TypicalCase,
 )
 
+CaseError = case_actions.CaseError
 NotPermittedError = case_actions.NotPermittedError
 
 

@@ -212,7 +212,7 @@ class ConsoleView(_CentreOnlyMixin, _HotlineAdminView):
         if form.is_valid():
             try:
                 hotline_case = actions.register_case(actor=request.user, **form.cleaned_data)
-            except actions.HotlineError as error:
+            except actions.CaseError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(
@@ -433,7 +433,7 @@ class CaseDeskView(_HotlineAdminView):
         if form.is_valid():
             try:
                 perform(form.cleaned_data)
-            except (actions.HotlineError, ValidationError) as error:
+            except (actions.CaseError, ValidationError) as error:
                 form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
             else:
                 messages.success(request, _("The hotline case has been updated."))
