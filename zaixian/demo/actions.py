@@ -28,6 +28,7 @@ from wagtail.models import Locale, Page, PageLogEntry, Revision, Site
 
 from zaixian.accounts import actions as account_actions
 from zaixian.accounts.models import PublicProfile
+from zaixian.analytics.demo import load_analytics_demo
 from zaixian.cases import actions as case_actions
 from zaixian.cases import registry
 from zaixian.cases.models import Case, CaseAttachment, CaseEvent, private_storage
@@ -168,6 +169,7 @@ def load_demo(
             load_service_hall(seed=seed, progress=progress)
         load_disclosure_demo(stdout=_ProgressWriter(progress))
         load_hotline_demo(stdout=_ProgressWriter(progress))
+        load_analytics_demo(stdout=_ProgressWriter(progress))
         counts = demo_counts()
         return DemoSummary(
             created=False,
@@ -213,6 +215,7 @@ def load_demo(
             load_service_hall(seed=seed, progress=progress)
         load_disclosure_demo(stdout=_ProgressWriter(progress))
         load_hotline_demo(stdout=_ProgressWriter(progress))
+        load_analytics_demo(stdout=_ProgressWriter(progress))
     counts = demo_counts()
     return DemoSummary(
         created=True,
