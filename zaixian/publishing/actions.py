@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
+import os
 import shlex
 import subprocess
 import threading
@@ -17,12 +19,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import FileSystemStorage
-from django.db import transaction
+from django.db import connections, transaction
 from wagtail.models import Site
 
 from zaixian.publishing import queries, rules
@@ -114,6 +117,85 @@ def _render_into(
             progress(1)
 
 
+def can_fork_workers() -> bool:
+    """Forked workers open their own database connections: not possible with an in-memory
+    SQLite database (the tests'), which only this process sees."""
+    database = connections["default"].settings_dict
+    name = str(database.get("NAME", ""))
+    in_memory = database["ENGINE"].endswith("sqlite3") and (
+        name == ":memory:" or "mode=memory" in name
+    )
+    return not in_memory and hasattr(os, "fork")
+
+
+def _render_worker(
+    site_id: int, base: str, urls: list[str], queue: multiprocessing.Queue[Any]
+) -> None:
+    """One forked process: render its share of the URLs, report progress and the result."""
+    result = PublishResult(hostname="")
+    try:
+        site = Site.objects.select_related("root_page").get(pk=site_id)
+        renderer = Renderer()
+        _render_into(
+            renderer=renderer,
+            site=site,
+            base=Path(base),
+            urls=urls,
+            atomic=False,
+            result=result,
+            progress=lambda count: queue.put(("progress", count)),
+        )
+        queue.put(("done", (result.written, result.removed, result.skipped)))
+    except BaseException as error:
+        queue.put(("failed", repr(error)))
+        raise
+    finally:
+        connections.close_all()
+
+
+def _render_in_processes(
+    *,
+    site: Site,
+    base: Path,
+    urls: list[str],
+    workers: int,
+    result: PublishResult,
+    progress: Progress | None,
+) -> None:
+    context = multiprocessing.get_context("fork")
+    queue: multiprocessing.Queue[Any] = context.Queue()
+    # Children must not inherit (and share) this process's database connection.
+    connections.close_all()
+    processes = [
+        context.Process(
+            target=_render_worker, args=(site.pk, str(base), urls[index::workers], queue)
+        )
+        for index in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    try:
+        finished = 0
+        while finished < workers:
+            kind, value = queue.get()
+            if kind == "progress":
+                if progress is not None:
+                    progress(value)
+            elif kind == "done":
+                finished += 1
+                written, removed, skipped = value
+                result.written += written
+                result.removed += removed
+                result.skipped.extend(skipped)
+            else:
+                raise PublishError(f"A publishing worker failed: {value}")
+    finally:
+        for process in processes:
+            if process.is_alive() and finished < workers:
+                process.terminate()
+            process.join()
+
+
 def site_urls(*, site: Site) -> list[str]:
     """The URLs a full publish of ``site`` renders (for a progress bar's total)."""
     return queries.site_urls(site=site)
@@ -126,29 +208,41 @@ def publish_site(
     urls: list[str] | None = None,
     progress: Progress | None = None,
     sync: bool = True,
+    workers: int = 1,
 ) -> PublishResult:
     """Rebuild a site's whole tree into a new version and switch to it at once. If anything
-    fails on the way, the new version is discarded and the previous one stays served."""
+    fails on the way, the new version is discarded and the previous one stays served.
+    ``workers`` > 1 renders in that many forked processes (one per core)."""
     tree = _site_tree(root=root, site=site)
     result = PublishResult(hostname=site.hostname, full=True)
-    renderer = Renderer()
+    urls = queries.site_urls(site=site) if urls is None else urls
     with _publishing(), tree.lock():
         version = tree.new_version()
         try:
-            _render_into(
-                renderer=renderer,
-                site=site,
-                base=version,
-                urls=queries.site_urls(site=site) if urls is None else urls,
-                atomic=False,
-                result=result,
-                progress=progress,
-            )
+            if workers > 1 and can_fork_workers():
+                _render_in_processes(
+                    site=site,
+                    base=version,
+                    urls=urls,
+                    workers=workers,
+                    result=result,
+                    progress=progress,
+                )
+            else:
+                _render_into(
+                    renderer=Renderer(),
+                    site=site,
+                    base=version,
+                    urls=urls,
+                    atomic=False,
+                    result=result,
+                    progress=progress,
+                )
             tree.switch_to(version)
         except BaseException:
             tree.discard(version)
             raise
-    logger.info(
+    logger.debug(
         "Published %s: %d files, %d left to the app.",
         site.hostname,
         result.written,

@@ -241,3 +241,24 @@ def test_assets_are_copied_with_compressed_copies(publish_root: Path) -> None:
     assert css.exists()
     assert gzip.decompress(css.with_name("portal.css.gz").read_bytes()) == css.read_bytes()
     assert actions.publish_assets(root=publish_root) == 0  # nothing changed
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_full_publish_in_two_processes_writes_the_same_tree(publish_root: Path) -> None:
+    if not actions.can_fork_workers():
+        pytest.skip("forked workers need a database they can connect to (not in-memory SQLite)")
+    tree = make_site_tree(articles=5, per_page=2)
+
+    one = actions.publish_site(site=tree.site, root=publish_root / "one")
+    two = actions.publish_site(site=tree.site, root=publish_root / "two", workers=2)
+
+    def files(root: Path) -> dict[str, bytes]:
+        base = root / "localhost"
+        return {
+            str(path.relative_to(base.resolve())): path.read_bytes()
+            for path in base.resolve().rglob("*")
+            if path.is_file()
+        }
+
+    assert two.written == one.written
+    assert files(publish_root / "two") == files(publish_root / "one")

@@ -13,6 +13,8 @@ from tqdm import tqdm
 
 from zaixian.publishing import actions, queries
 
+MAX_WORKERS = 64
+
 
 class Command(BaseCommand):
     help = gettext_lazy(
@@ -39,6 +41,13 @@ class Command(BaseCommand):
             ),
         )
 
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help=gettext_lazy("render in this many processes, e.g. one per core (1)"),
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         output = options["output"]
         root = Path(output).resolve() if output else actions.publish_root()
@@ -46,6 +55,8 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Set STATIC_PUBLISH_ROOT or give --output DIR: there is nowhere to publish to.")
             )
+        if not 1 <= options["workers"] <= MAX_WORKERS:
+            raise CommandError(_("--workers must be between 1 and %(max)d.") % {"max": MAX_WORKERS})
         if options["all"] == bool(options["site"]):
             raise CommandError(_("Give --site HOST (one or more) or --all."))
         if options["all"]:
@@ -71,7 +82,12 @@ class Command(BaseCommand):
                     total=len(urls), unit="page", desc=site.hostname, disable=quiet, file=sys.stderr
                 ) as bar:
                     result = actions.publish_site(
-                        site=site, root=root, urls=urls, progress=bar.update, sync=False
+                        site=site,
+                        root=root,
+                        urls=urls,
+                        progress=bar.update,
+                        sync=False,
+                        workers=options["workers"],
                     )
                 self.stdout.write(
                     _("%(host)s: %(written)d files written, %(skipped)d left to the application.")
