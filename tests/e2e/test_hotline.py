@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import PASSWORD, PHONE, admin_login, horizontal_overflow
+from tests.e2e.test_accessibility import describe, serious_violations
 from zaixian.core.actions import assign_user
 from zaixian.core.models import Department
 from zaixian.core.roles import Role
@@ -143,6 +144,8 @@ def test_call_to_published_typical_case(open_page, hotline):
     assert "王*明" in body
     assert "139****5678" in body
     assert horizontal_overflow(visitor) == 0
+    violations = serious_violations(visitor)
+    assert not violations, describe(violations)
 
     visitor.goto("/hdjl/track/")
     visitor.locator("#id_tracking_number").fill(number)
@@ -153,6 +156,16 @@ def test_call_to_published_typical_case(open_page, hotline):
     for secret in (CALLER_NAME, CALLER_PHONE, "白水街"):
         assert secret not in tracked
     assert horizontal_overflow(visitor) == 0
+    violations = serious_violations(visitor)
+    assert not violations, describe(violations)
+
+    # The mayor's mailbox on a phone: accessible, and bad input answered in Chinese.
+    visitor.goto("/hdjl/write/mayor/")
+    assert horizontal_overflow(visitor) == 0
+    violations = serious_violations(visitor)
+    assert not violations, describe(violations)
+    visitor.locator("main form button[type=submit]").click()
+    expect(visitor.locator("main form")).to_contain_text("必需字段")
 
 
 def test_consultation_answered_from_the_knowledge_base(open_page, hotline):

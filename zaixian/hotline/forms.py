@@ -28,7 +28,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
 class PublicSubmissionForm(forms.Form):
     """A citizen's letter to the web form or a mailbox."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=PUBLIC_KINDS)
+    kind = forms.ChoiceField(label=_("Kind of request"), choices=PUBLIC_KINDS)
     category = CategoryChoiceField(label=_("Category"), queryset=HotlineCategory.objects.none())
     content = forms.CharField(
         label=_("Your message"),
@@ -85,7 +85,7 @@ class IntakeForm(forms.Form):
     """The operator's console: a call or a letter, typed fast with the keyboard."""
 
     channel = forms.ChoiceField(
-        label=_("Channel"),
+        label=_("Intake channel"),
         choices=[
             (rules.Channel.PHONE, rules.Channel.PHONE.label),
             (rules.Channel.LETTER, rules.Channel.LETTER.label),
@@ -98,7 +98,7 @@ class IntakeForm(forms.Form):
     caller_name = forms.CharField(label=_("Caller name"), max_length=50)
     caller_address = forms.CharField(label=_("Address"), max_length=200, required=False)
     area = forms.CharField(label=_("Area (county or district)"), max_length=40, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=rules.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind of request"), choices=rules.Kind.choices)
     category = CategoryChoiceField(label=_("Category"), queryset=HotlineCategory.objects.none())
     urgency = forms.ChoiceField(
         label=_("Urgency"),

@@ -154,10 +154,13 @@ class HotlineCase(models.Model):
     """A hotline case (12345工单): the engine's ``Case`` plus what the hotline knows."""
 
     case = models.OneToOneField(
-        "cases.Case", on_delete=models.CASCADE, related_name="hotline", verbose_name=_("case")
+        "cases.Case",
+        on_delete=models.CASCADE,
+        related_name="hotline",
+        verbose_name=_("case"),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    kind = models.CharField(_("kind of request"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("intake channel"), max_length=20, choices=Channel.choices)
     category = models.ForeignKey(
         HotlineCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
     )
@@ -321,7 +324,10 @@ class TypicalCase(models.Model):
         PUBLISHED = "published", _("Published")
 
     hotline_case = models.OneToOneField(
-        HotlineCase, on_delete=models.CASCADE, related_name="typical", verbose_name=_("case")
+        HotlineCase,
+        on_delete=models.CASCADE,
+        related_name="typical",
+        verbose_name=_("case"),
     )
     title = models.CharField(_("title"), max_length=200)
     content = models.TextField(_("what the caller asked"))

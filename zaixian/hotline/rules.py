@@ -28,7 +28,7 @@ class Kind(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation")
     HELP = "help", _("Request for help")
     COMPLAINT = "complaint", _("Complaint")
-    REPORT = "report", _("Report")
+    REPORT = "report", _("Report (tip-off)")
     SUGGESTION = "suggestion", _("Suggestion")
     PRAISE = "praise", _("Praise and thanks")
     SENTIMENT = "sentiment", _("Public sentiment")
@@ -39,7 +39,7 @@ class Channel(models.TextChoices):
     WEB = "web", _("Web form")
     MAYOR_MAILBOX = "mayor", _("Mayor's mailbox")
     GOVERNOR_MAILBOX = "governor", _("Governor's mailbox")
-    LETTER = "letter", _("Letter")
+    LETTER = "letter", _("Letter by post")
     OPEN311 = "open311", _("Open311 app")
 
 
