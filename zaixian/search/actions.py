@@ -14,7 +14,7 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from zaixian.search import queries
-from zaixian.search.backends import get_backend, index_texts
+from zaixian.search.backends import get_backend, index_texts, refresh_term_bits
 from zaixian.search.models import SearchDocument
 
 T = TypeVar("T")
@@ -221,4 +221,13 @@ def rebuild_search_index(*, progress: Callable[[int], None] | None = None) -> in
         backend.remove(list(stale.values_list("pk", flat=True)))
         stale.delete()
     pages = queries.searchable_pages().specific().iterator(chunk_size=REINDEX_BATCH_SIZE)
-    return index_pages(pages=pages, on_batch=progress)
+    indexed = index_pages(pages=pages, on_batch=progress)
+    refresh_common_terms()
+    return indexed
+
+
+def refresh_common_terms() -> int:
+    """Track exactly the terms now common enough to be counted by bitmap (SQLite; see
+    ``backends.SQLITE_TERM_BITS_TABLE``). Returns how many are tracked."""
+    with transaction.atomic():
+        return refresh_term_bits()

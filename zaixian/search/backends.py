@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,21 @@ SQLITE_COUNT_TABLE = "zaixian_search_fts_count"
 """The same tokens without positions (FTS5 ``detail=none``, contentless): its doclists are a
 fraction of the full table's, so the exact total and the ranking window's bound are read from
 it whenever the query needs no positions (no phrase of two or more tokens)."""
+SQLITE_TERM_BITS_TABLE = "zaixian_search_term_bits"
+"""SQLite: for each common term (in at least ``COMMON_TERM_MIN_SHARE`` of the documents), the
+set of documents containing it as a bitmap (bit ``n`` for document id ``n``), kept exact by every
+index write. The total of a query whose terms are all common is then the population count of
+the bitmaps' AND: microseconds, where FTS5 walks two doclists of tens of thousands of entries
+(1–8 ms at 200,000 documents). Which terms are tracked is decided by ``refresh_term_bits``
+(nightly, and after a bulk build); an untracked term simply counts through FTS5."""
+COMMON_TERM_MIN_SHARE = 0.02
+COMMON_TERM_MIN_DOCS = 1_000
+"""A term is tracked when it occurs in this share of the documents and at least this many:
+below that FTS5 counts it quickly, and every tracked term costs a bitmap of (highest id / 8)
+bytes and a little work on every index write of a document containing it."""
+_term_bits_deferred: ContextVar[bool] = ContextVar(
+    "zaixian_search_term_bits_deferred", default=False
+)
 POSTGRES_VECTOR_TABLE = "zaixian_search_vector"
 RANK_WINDOW = 1_000
 """The lead tier ranks at most the newest this many documents with every term in the title and
@@ -300,6 +316,11 @@ class _SQLiteSearch(_Search):
         return f"{source} WHERE {where}", [self.expression, *self.params]
 
     def count(self) -> int:
+        tokens = rules.conjunction_tokens(self.query)
+        if tokens and not self.clauses:
+            counted_by_bits = _count_by_term_bits(self.cursor, tokens)
+            if counted_by_bits is not None:
+                return counted_by_bits
         counted, params = self.matching(self.count_table)
         self.cursor.execute(f"SELECT count(*) FROM {counted}", params)
         return int(self.cursor.fetchone()[0])
@@ -349,6 +370,114 @@ class _SQLiteSearch(_Search):
         )
 
 
+def _count_by_term_bits(cursor: Any, tokens: Sequence[str]) -> int | None:
+    """The number of documents containing every token, from the tokens' bitmaps; None when
+    one of them is not tracked."""
+    tokens = tuple(dict.fromkeys(tokens))
+    placeholders = ", ".join(["%s"] * len(tokens))
+    cursor.execute(
+        f"SELECT bits FROM {SQLITE_TERM_BITS_TABLE} WHERE term IN ({placeholders})",
+        list(tokens),
+    )
+    found = cursor.fetchall()
+    if len(found) != len(tokens):
+        return None
+    common = -1  # every bit set
+    for (bits,) in found:
+        common &= int.from_bytes(bits, "little")
+    return common.bit_count()
+
+
+def _tracked_terms(cursor: Any) -> set[str]:
+    cursor.execute(f"SELECT term FROM {SQLITE_TERM_BITS_TABLE}")
+    return {row[0] for row in cursor.fetchall()}
+
+
+def _token_sets(rows: Iterable[tuple[int, str, str]], tracked: set[str]) -> dict[int, set[str]]:
+    """Each document's tracked tokens, from its title and body token strings."""
+    return {pk: (set(title.split()) | set(body.split())) & tracked for pk, title, body in rows}
+
+
+def _update_term_bits(
+    cursor: Any, tracked: set[str], old: dict[int, set[str]], new: dict[int, set[str]]
+) -> None:
+    """Set and clear the bits of documents whose tracked tokens changed from ``old`` to
+    ``new`` (documents missing from ``new`` were removed). One read and one write per term."""
+    changes: dict[str, tuple[list[int], list[int]]] = {}
+    for pk in old.keys() | new.keys():
+        before, after = old.get(pk, set()), new.get(pk, set())
+        for term in after - before:
+            changes.setdefault(term, ([], []))[0].append(pk)
+        for term in before - after:
+            changes.setdefault(term, ([], []))[1].append(pk)
+    for term, (added, removed) in changes.items():
+        cursor.execute(f"SELECT bits FROM {SQLITE_TERM_BITS_TABLE} WHERE term = %s", [term])
+        row = cursor.fetchone()
+        if row is None:  # untracked meanwhile
+            continue
+        bits = bytearray(row[0])
+        highest = max(added, default=0)
+        if highest // 8 >= len(bits):
+            bits.extend(bytes(highest // 8 + 1 - len(bits)))
+        for pk in added:
+            bits[pk >> 3] |= 1 << (pk & 7)
+        for pk in removed:
+            if pk >> 3 < len(bits):
+                bits[pk >> 3] &= ~(1 << (pk & 7)) & 0xFF
+        cursor.execute(
+            f"UPDATE {SQLITE_TERM_BITS_TABLE} SET bits = %s WHERE term = %s", [bytes(bits), term]
+        )
+
+
+def _old_token_rows(cursor: Any, ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    rows: list[tuple[int, str, str]] = []
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        placeholders = ", ".join(["%s"] * len(chunk))
+        cursor.execute(
+            f"SELECT rowid, title, body FROM {SQLITE_FTS_TABLE} WHERE rowid IN ({placeholders})",
+            chunk,
+        )
+        rows += cursor.fetchall()
+    return rows
+
+
+def refresh_term_bits(*, min_share: float | None = None, min_docs: int | None = None) -> int:
+    """Track exactly the terms now common enough (SQLite; nothing elsewhere), rebuilding their
+    bitmaps from the index. Returns how many terms are tracked."""
+    if connection.vendor != "sqlite":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {SQLITE_FTS_TABLE}")
+        documents = int(cursor.fetchone()[0])
+        share = COMMON_TERM_MIN_SHARE if min_share is None else min_share
+        threshold = max(
+            COMMON_TERM_MIN_DOCS if min_docs is None else min_docs, int(documents * share)
+        )
+        cursor.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.zaixian_search_vocab "
+            f"USING fts5vocab(main, {SQLITE_COUNT_TABLE}, 'row')"
+        )
+        cursor.execute("SELECT term FROM temp.zaixian_search_vocab WHERE doc >= %s", [threshold])
+        terms = [row[0] for row in cursor.fetchall()]
+        cursor.execute("DROP TABLE temp.zaixian_search_vocab")
+        cursor.execute(f"DELETE FROM {SQLITE_TERM_BITS_TABLE}")
+        for term in terms:
+            cursor.execute(
+                f"SELECT rowid FROM {SQLITE_COUNT_TABLE} WHERE {SQLITE_COUNT_TABLE} MATCH %s",
+                ['"' + term + '"'],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            bits = bytearray(max(ids, default=0) // 8 + 1)
+            for pk in ids:
+                bits[pk >> 3] |= 1 << (pk & 7)
+            cursor.execute(
+                f"INSERT INTO {SQLITE_TERM_BITS_TABLE} (term, bits) VALUES (%s, %s)",
+                [term, bytes(bits)],
+            )
+    return len(terms)
+
+
 class SQLiteFTS5Backend(SearchBackend):
     @staticmethod
     def write_rows(rows: Sequence[IndexRow]) -> None:
@@ -356,6 +485,9 @@ class SQLiteFTS5Backend(SearchBackend):
             return
         ids = [(row[0],) for row in rows]
         with connection.cursor() as cursor:
+            tracked = set() if _term_bits_deferred.get() else _tracked_terms(cursor)
+            if tracked:
+                old = _token_sets(_old_token_rows(cursor, [row[0] for row in rows]), tracked)
             _delete_sqlite_rows(cursor, ids)
             full_rows = [(pk, title, body) for pk, title, body, _lead in rows]
             cursor.executemany(
@@ -374,12 +506,19 @@ class SQLiteFTS5Backend(SearchBackend):
                 f"INSERT INTO {SQLITE_LEAD_TABLE} (rowid, title, lead) VALUES (%s, %s, %s)",
                 [(pk, title, lead) for pk, title, _body, lead in rows],
             )
+            if tracked:
+                new = _token_sets(((pk, t, b) for pk, t, b, _lead in rows), tracked)
+                _update_term_bits(cursor, tracked, old, new)
 
     def remove(self, document_ids: list[int]) -> None:
         if not document_ids:
             return
         ids = [(document_id,) for document_id in document_ids]
         with connection.cursor() as cursor:
+            tracked = set() if _term_bits_deferred.get() else _tracked_terms(cursor)
+            if tracked:
+                old = _token_sets(_old_token_rows(cursor, document_ids), tracked)
+                _update_term_bits(cursor, tracked, old, {})
             _delete_sqlite_rows(cursor, ids)
 
     def clear(self) -> None:
@@ -389,6 +528,18 @@ class SQLiteFTS5Backend(SearchBackend):
             )
             for table in (SQLITE_FTS_TABLE, SQLITE_TITLE_TABLE, SQLITE_LEAD_TABLE):
                 cursor.execute(f"DELETE FROM {table}")
+            # Nothing is common in an empty index: counts go to FTS5 until the next refresh.
+            cursor.execute(f"DELETE FROM {SQLITE_TERM_BITS_TABLE}")
+
+    @contextmanager
+    def bulk_build(self) -> Iterator[None]:
+        """The term bitmaps are built once at the end rather than updated batch by batch."""
+        token = _term_bits_deferred.set(True)
+        try:
+            yield
+        finally:
+            _term_bits_deferred.reset(token)
+            refresh_term_bits()
 
     def remove_orphans(self) -> None:
         documents = SearchDocument._meta.db_table
@@ -403,6 +554,7 @@ class SQLiteFTS5Backend(SearchBackend):
                 cursor.execute(
                     f"DELETE FROM {table} WHERE rowid NOT IN (SELECT id FROM {documents})"
                 )
+        refresh_term_bits()
 
     def prepare(
         self, cursor: Any, query: rules.ParsedQuery, *, filters: SearchFilters, order: str

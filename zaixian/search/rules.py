@@ -190,6 +190,18 @@ def is_position_free(query: ParsedQuery) -> bool:
     return all(term.is_loose or len(term.index_tokens) == 1 for term in query.terms)
 
 
+def conjunction_tokens(query: ParsedQuery) -> tuple[str, ...] | None:
+    """The index tokens a document must all contain to match, when that is all matching
+    asks (every term one token, not a prefix, or loose); None when a term needs positions or
+    a prefix. Then the matches are exactly the intersection of the tokens' document sets."""
+    tokens: list[str] = []
+    for term in query.terms:
+        if term.is_prefix or not (term.is_loose or len(term.index_tokens) == 1):
+            return None
+        tokens.extend(term.index_tokens)
+    return tuple(dict.fromkeys(tokens)) or None
+
+
 def tsquery_expression(query: ParsedQuery) -> str:
     """A ``to_tsquery`` expression: quoted lexemes, phrases with ``<->``, joined by ``&``."""
     parts = []
