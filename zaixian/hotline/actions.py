@@ -31,6 +31,7 @@ from zaixian.core.text import is_cjk, segment
 from zaixian.core.workdays import add_working_days
 from zaixian.hotline import queries, rules
 from zaixian.hotline.models import (
+    AssistOpinion,
     HotlineCase,
     HotlineCategory,
     HotlineDispatch,
@@ -228,13 +229,20 @@ def dispatch_case(
                 hotline_case=hotline_case, department=other, is_lead=False, dispatched_by=actor
             )
         hotline_case.lead_department = department
+        hotline_case.warned_at = None
         hotline_case.reply_due_at = _reply_due_at(case)
         if transition == "reopen":  # the reopened case's reply counts afresh
             hotline_case.reply_due_at = _reopened_due(hotline_case, now)
             hotline_case.replied_at = None
             hotline_case.satisfaction = ""
         hotline_case.save(
-            update_fields=["lead_department", "reply_due_at", "replied_at", "satisfaction"]
+            update_fields=[
+                "lead_department",
+                "reply_due_at",
+                "replied_at",
+                "satisfaction",
+                "warned_at",
+            ]
         )
         hotline_case.assisting_departments.add(*assisting)
     return hotline_case
@@ -397,6 +405,18 @@ def merge_case(*, duplicate: HotlineCase, into: HotlineCase, actor: Any) -> Hotl
     return duplicate
 
 
+def add_assist_opinion(*, hotline_case: HotlineCase, actor: Any, text: str) -> AssistOpinion:
+    """An assisting department's opinion on an open case, by one of its case officers."""
+    if hotline_case.case.is_closed or not text.strip():
+        raise HotlineError
+    department = queries.assisting_department_of(hotline_case=hotline_case, user=actor)
+    if department is None:
+        raise NotPermittedError
+    return AssistOpinion.objects.create(
+        hotline_case=hotline_case, department=department, author=actor, text=text.strip()
+    )
+
+
 def view_caller_details(*, hotline_case: HotlineCase, user: Any) -> dict[str, str]:
     """The caller's unmasked name, phone and address, for the centre and the assigned
     departments only; every view is written to the audit log."""
@@ -417,6 +437,34 @@ def view_caller_details(*, hotline_case: HotlineCase, user: Any) -> dict[str, st
 # --- Supervision ---------------------------------------------------------------------------
 
 SUPERVISION_INTERVAL = timedelta(hours=24)
+
+
+def warn_hour_limited_cases(*, now: datetime | None = None) -> int:
+    """预警: tell the lead department's case officers, once, when an hour-limited case at the
+    department has a quarter of its time left (30 minutes of an emergency's 2 hours). Day
+    limits are warned by the case engine's daily reminders. Returns the cases warned."""
+    now = now or timezone.now()
+    warned = 0
+    for hotline_case in queries.cases_to_warn(now=now):
+        case = hotline_case.case
+        limit = case.limit_hours or 0
+        if case.due_at is None or case.due_at - now > timedelta(hours=limit) * rules.WARNING_SHARE:
+            continue
+        department = hotline_case.lead_department
+        with translation.override(settings.LANGUAGE_CODE):
+            for officer in users_with_role(Role.CASE_OFFICER, department=department):
+                notifications.notify(
+                    recipient=officer,
+                    subject=gettext("Hotline case %(number)s is due at %(due)s")
+                    % {
+                        "number": case.tracking_number,
+                        "due": timezone.localtime(case.due_at).strftime("%H:%M"),
+                    },
+                    body=hotline_case.content[:200],
+                )
+        HotlineCase.objects.filter(pk=hotline_case.pk).update(warned_at=now)
+        warned += 1
+    return warned
 
 
 def supervise_overdue_cases(*, now: datetime | None = None) -> int:

@@ -216,6 +216,8 @@ class HotlineCase(models.Model):
         Open311Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     open311_token = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    # When the lead department was warned that an hour limit runs out (预警), once per dispatch.
+    warned_at = models.DateTimeField(_("warned"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("hotline case")
@@ -275,6 +277,31 @@ class HotlineDispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hotline_case_id} → {self.department}"
+
+
+class AssistOpinion(models.Model):
+    """An assisting department's contribution (协办意见), which the lead department's reply
+    draws on."""
+
+    hotline_case = models.ForeignKey(
+        HotlineCase, on_delete=models.CASCADE, related_name="opinions", verbose_name=_("case")
+    )
+    department = models.ForeignKey(
+        "core.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("opinion"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("assisting opinion")
+        verbose_name_plural = _("assisting opinions")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.hotline_case_id} {self.department}"
 
 
 class KnowledgeEntry(models.Model):

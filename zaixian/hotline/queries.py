@@ -281,6 +281,29 @@ def public_closed_cases() -> QuerySet[HotlineCase]:
     )
 
 
+def cases_to_warn(*, now: Any) -> QuerySet[HotlineCase]:
+    """Open hour-limited cases at a department, not yet overdue and not yet warned."""
+    return HotlineCase.objects.filter(
+        case__state__in=rules.OPEN_AT_DEPARTMENT,
+        case__limit_hours__isnull=False,
+        case__due_at__gte=now,
+        warned_at__isnull=True,
+        lead_department__isnull=False,
+    ).select_related("case", "lead_department")
+
+
+def assisting_department_of(*, hotline_case: HotlineCase, user: Any) -> Department | None:
+    """The assisting department of ``hotline_case`` that ``user`` acts for as a case officer,
+    or None."""
+    if not user_has_role(user, Role.CASE_OFFICER):
+        return None
+    return (
+        hotline_case.assisting_departments.filter(pk__in=departments_visible_to(user))
+        .order_by("path")
+        .first()
+    )
+
+
 def cases_to_supervise(*, now: Any = None) -> QuerySet[HotlineCase]:
     """Open cases at a department past their moment or date (hour and day limits)."""
     now = now or timezone.now()

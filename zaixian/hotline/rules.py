@@ -228,6 +228,9 @@ HOTLINE_CASE = CaseType(
     detail_template="hotline/admin/case_panel.html",
 )
 
+# An hour-limited case is warned (预警) when this share of its limit is left.
+WARNING_SHARE = 0.25
+
 # States in which the lead department holds the case (Case.department is the department);
 # in the others the centre holds it.
 AT_DEPARTMENT = frozenset({DISPATCHED, HANDLING})

@@ -7,8 +7,10 @@ from django_tasks import task
 
 @task()
 def supervise_overdue_hotline_cases_task() -> int:
-    """Hourly: supervise (督办) hotline cases past their limit and tell the departments'
-    leaders (emergencies are due within hours, so the daily engine reminder is not enough)."""
+    """Every ten minutes: warn departments of hour-limited cases running out (预警),
+    supervise (督办) cases past their limit and tell the departments' leaders (emergencies
+    are due within hours, so the engine's daily reminder is not enough)."""
     from zaixian.hotline import actions
 
+    actions.warn_hour_limited_cases()
     return actions.supervise_overdue_cases()

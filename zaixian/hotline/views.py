@@ -353,6 +353,10 @@ class CaseDeskView(_HotlineAdminView):
                 steps.add("merge")
             if case.is_closed and self.hotline_case.reply and state == rules.CLOSED:
                 steps.add("typical")
+        if not case.is_closed and queries.assisting_department_of(
+            hotline_case=self.hotline_case, user=user
+        ):
+            steps.add("opinion")
         lead = self.hotline_case.lead_department
         if (
             lead is not None
@@ -419,6 +423,8 @@ class CaseDeskView(_HotlineAdminView):
                 else None
             ),
             dispatches=hotline_case.dispatches.select_related("department"),
+            opinions=hotline_case.opinions.select_related("department"),
+            opinion_form=forms.get("opinion") or NoteForm(prefix="opinion"),
             events=case_queries.case_history(case=hotline_case.case, public_only=False),
             deadline_status=hotline_case.case.deadline_status,
         )
@@ -480,6 +486,10 @@ class CaseDeskView(_HotlineAdminView):
                 actor=user,
                 satisfaction=d["satisfaction"],
                 note=d["note"],
+            )
+        if step == "opinion":
+            return NoteForm(data, prefix="opinion"), lambda d: actions.add_assist_opinion(
+                hotline_case=hotline_case, actor=user, text=d["note"]
             )
         if step == "close":
             return NoteForm(data), lambda d: actions.close_unsatisfied_case(

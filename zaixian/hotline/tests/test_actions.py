@@ -288,3 +288,42 @@ def test_open311_key_is_stored_hashed_and_authenticates():
     assert queries.open311_client_for_key(key) == client
     assert queries.open311_client_for_key(key + "x") is None
     assert queries.open311_client_for_key("") is None
+
+
+def test_assisting_department_adds_an_opinion_and_others_cannot(
+    register, operator, officer, other_officer, department, other_department
+):
+    hotline_case = register()
+    actions.dispatch_case(
+        hotline_case=hotline_case,
+        department=department,
+        assisting=[other_department],
+        actor=operator,
+    )
+
+    opinion = actions.add_assist_opinion(
+        hotline_case=hotline_case,
+        actor=other_officer,
+        text="该路段地下管网由我局负责，已安排排查。",
+    )
+
+    assert opinion.department == other_department
+    with pytest.raises(NotPermittedError):
+        actions.add_assist_opinion(hotline_case=hotline_case, actor=officer, text="主办不是协办")
+    with pytest.raises(NotPermittedError):
+        actions.add_assist_opinion(hotline_case=hotline_case, actor=operator, text="中心不是协办")
+
+
+def test_emergency_warned_once_with_a_quarter_of_the_time_left(
+    register, operator, officer, department
+):
+    hotline_case = register(urgency=rules.Urgency.EMERGENCY, content="燃气管道泄漏")
+    actions.dispatch_case(hotline_case=hotline_case, department=department, actor=operator)
+    due = hotline_case.case.due_at
+
+    assert actions.warn_hour_limited_cases(now=due - timedelta(minutes=45)) == 0
+    assert actions.warn_hour_limited_cases(now=due - timedelta(minutes=20)) == 1
+    assert actions.warn_hour_limited_cases(now=due - timedelta(minutes=10)) == 0
+
+    notice = Notification.objects.get(recipient=officer)
+    assert hotline_case.case.tracking_number in notice.subject

@@ -396,3 +396,23 @@ def test_case_list_queries_do_not_grow_with_the_cases(
         response = client.get(url)
 
     assert response.content.decode().count("/admin/hotline/") >= 9
+
+
+def test_assisting_department_sends_its_opinion_on_the_desk(
+    client, register, operator, department, other_department, other_officer
+):
+    hotline_case = register()
+    actions.dispatch_case(
+        hotline_case=hotline_case,
+        department=department,
+        assisting=[other_department],
+        actor=operator,
+    )
+    client.force_login(other_officer)
+    url = reverse("hotline_admin:case", args=[hotline_case.pk])
+
+    assert client.post(url, {"step": "opinion", "opinion-note": ""}).status_code == 400
+    response = client.post(url, {"step": "opinion", "opinion-note": "管网问题由我局排查"})
+
+    assert response.status_code == 302
+    assert "管网问题由我局排查" in client.get(url).content.decode()
