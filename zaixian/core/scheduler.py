@@ -80,7 +80,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     ),
     PeriodicJob(
         "hotline-overdue-supervision",
-        "5 * * * *",
+        "*/10 * * * *",  # emergencies are due in 2 hours: warned with 30 minutes left
         "zaixian.hotline.tasks.supervise_overdue_hotline_cases_task",
     ),
     PeriodicJob(
