@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import multiprocessing
 import secrets
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,7 +21,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from zaixian.analytics import rules
-from zaixian.analytics.geo import locate_ip
+from zaixian.analytics.geo import geolocator, locate_ip
 from zaixian.analytics.models import (
     DailyCount,
     DailySummary,
@@ -184,25 +186,21 @@ def write_rollup(rollup: rules.Rollup) -> None:
                 _upsert_sql(count_table, ["site_id", "day", "dimension", "value"], ["count"]),
                 rows[start : start + 5000],
             )
-    states = [
-        VisitorDay(
-            site_id=key[0],
-            day=key[1],
-            visitor=key[2],
-            last_seen=state.last_seen,
-            visit_pages=state.visit_pages,
-            exit_path=state.exit_path,
-        )
-        for key in rollup.touched
-        if (state := rollup.states[key])
-    ]
-    VisitorDay.objects.bulk_create(
-        states,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["site", "day", "visitor"],
-        update_fields=["last_seen", "visit_pages", "exit_path"],
-    )
+        states = [
+            [*key, state.last_seen, state.visit_pages, state.exit_path]
+            for key in rollup.touched
+            if (state := rollup.states[key])
+        ]
+        visitor_table = VisitorDay._meta.db_table
+        for start in range(0, len(states), 5000):
+            cursor.executemany(
+                f"INSERT INTO {visitor_table} "  # noqa: S608 — our own table and column names
+                "(site_id, day, visitor, last_seen, visit_pages, exit_path) "
+                "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (site_id, day, visitor) DO UPDATE "
+                "SET last_seen = excluded.last_seen, visit_pages = excluded.visit_pages, "
+                "exit_path = excluded.exit_path",
+                states[start : start + 5000],
+            )
     rollup.clear_deltas()
 
 
@@ -349,13 +347,20 @@ class _ParsedLine:
     day: date | None
 
 
+# A page view's fields as parsed from a log line, before the visitor is hashed: (timestamp,
+# address, user agent, path, channel, referrer name, campaign, device, browser, system,
+# country, province, city). The address lives only in memory, on its way to the hash.
+RawHit = tuple[float, str, str, str, str, str, str, str, str, str, str, str, str]
+
+
 class LogLineParser:
     """Turns one access-log line into a page view or another kind of hit, with caches for
     salts, addresses and user agents (a log repeats them)."""
 
-    def __init__(self, *, site: Site, log_format: str) -> None:
-        self.site_id = site.pk
-        self.host = site.hostname
+    def __init__(self, *, site_id: int, host: str, log_format: str) -> None:
+        self.site_id = site_id
+        self.host = host
+        self.log_format = log_format
         self.pattern = rules.compile_log_format(log_format)
         self._salts: dict[date, str] = {}
 
@@ -365,7 +370,9 @@ class LogLineParser:
             salt = self._salts[day] = salt_for_day(day=day)
         return salt
 
-    def parse(self, line: str) -> _ParsedLine | None:
+    def parse_fields(self, line: str) -> tuple[str, date, RawHit | None] | None:
+        """(kind, day, the page view's fields or None), or None for a line not in the
+        format."""
         match = self.pattern.match(line)
         if match is None:
             return None
@@ -383,28 +390,74 @@ class LogLineParser:
             user_agent=user_agent,
         )
         if kind != rules.HitKind.PAGE_VIEW:
-            return _ParsedLine(kind, None, day)
+            return kind, day, None
         ip = fields["ip"]
         referral = rules.classify_referrer(fields.get("referrer") or "", query, self.host)
         agent = rules.parse_user_agent(user_agent)
         location = locate_ip(ip)
-        hit = rules.Hit(
-            site_id=self.site_id,
-            day=day,
-            timestamp=timestamp,
-            visitor=rules.visitor_hash(salt=self.salt(day), ip=ip, user_agent=user_agent),
-            path=path,
-            channel=referral.channel,
-            referrer_name=referral.name if referral.channel != rules.Channel.INTERNAL else "",
-            campaign=referral.campaign,
-            device=agent.device,
-            browser=agent.browser,
-            os=agent.os,
-            country=location.country,
-            province=location.province,
-            city=location.city,
+        return (
+            kind,
+            day,
+            (
+                timestamp,
+                ip,
+                user_agent,
+                path,
+                referral.channel,
+                referral.name if referral.channel != rules.Channel.INTERNAL else "",
+                referral.campaign,
+                agent.device,
+                agent.browser,
+                agent.os,
+                location.country,
+                location.province,
+                location.city,
+            ),
         )
-        return _ParsedLine(kind, hit, day)
+
+    def hit(self, day: date, raw: RawHit) -> rules.Hit:
+        """The page view with its visitor hashed with the day's salt."""
+        return rules.Hit(
+            self.site_id,
+            day,
+            raw[0],
+            rules.visitor_hash(salt=self.salt(day), ip=raw[1], user_agent=raw[2]),
+            *raw[3:],
+        )
+
+    def parse(self, line: str) -> _ParsedLine | None:
+        parsed = self.parse_fields(line)
+        if parsed is None:
+            return None
+        kind, day, raw = parsed
+        return _ParsedLine(kind, None if raw is None else self.hit(day, raw), day)
+
+
+_worker_parser: LogLineParser | None = None
+ChunkResult = tuple[list[tuple[date, RawHit]], list[tuple[date, str]], int]
+
+
+def _start_parser_process(site_id: int, host: str, log_format: str) -> None:
+    global _worker_parser
+    _worker_parser = LogLineParser(site_id=site_id, host=host, log_format=log_format)
+
+
+def _parse_chunk(blob: bytes) -> ChunkResult:
+    """In a parser process: a block of lines → page views (unhashed), other kinds, bad."""
+    parser = _worker_parser
+    assert parser is not None  # noqa: S101 — set by the pool's initializer
+    hits: list[tuple[date, RawHit]] = []
+    others: list[tuple[date, str]] = []
+    bad = 0
+    for line in blob.decode("utf-8", "replace").splitlines():
+        parsed = parser.parse_fields(line)
+        if parsed is None:
+            bad += 1
+        elif parsed[2] is None:
+            others.append((parsed[1], parsed[0]))
+        else:
+            hits.append((parsed[1], parsed[2]))
+    return hits, others, bad
 
 
 def _lines_from(handle: IO[bytes], offset: int) -> Iterator[tuple[int, bytes]]:
@@ -420,6 +473,41 @@ def _lines_from(handle: IO[bytes], offset: int) -> Iterator[tuple[int, bytes]]:
         yield position, line
 
 
+CHUNK_LINES = 10_000
+
+
+def _parse_in_processes(
+    handle: IO[bytes], start: int, parser: LogLineParser, workers: int
+) -> Iterator[tuple[int, int, ChunkResult]]:
+    """(offset after the chunk, its lines, its parsed result) in file order."""
+
+    geolocator()  # loaded once here, shared with the forked processes
+    dispatched: deque[tuple[int, int]] = deque()
+
+    def chunks() -> Iterator[bytes]:
+        block: list[bytes] = []
+        offset = start
+        for offset, line in _lines_from(handle, start):
+            block.append(line)
+            if len(block) >= CHUNK_LINES:
+                dispatched.append((offset, len(block)))
+                yield b"".join(block)
+                block = []
+        if block:
+            dispatched.append((offset, len(block)))
+            yield b"".join(block)
+
+    context = multiprocessing.get_context("fork")
+    with context.Pool(
+        workers,
+        initializer=_start_parser_process,
+        initargs=(parser.site_id, parser.host, parser.log_format),
+    ) as pool:
+        for result in pool.imap(_parse_chunk, chunks()):
+            offset, count = dispatched.popleft()
+            yield offset, count, result
+
+
 def import_log_file(
     *,
     site: Site,
@@ -427,12 +515,14 @@ def import_log_file(
     log_format: str = "combined",
     progress: Callable[[int], None] | None = None,
     batch_lines: int = IMPORT_BATCH_LINES,
+    workers: int = 1,
 ) -> ImportResult:
     """Import one access log (plain or gzip) into the site's daily figures. Each batch of
     lines is written with the file's new offset in one transaction, so an interrupted import
     resumes where it stopped and a file imported twice counts once. ``progress`` is called
-    with the bytes read since the last call."""
-    parser = LogLineParser(site=site, log_format=log_format)
+    with the bytes read since the last call. With ``workers`` > 1, lines are parsed (and
+    addresses located) in that many processes; hashing and the roll-up stay here, in order."""
+    parser = LogLineParser(site_id=site.pk, host=site.hostname, log_format=log_format)
     fingerprint = log_fingerprint(path)
     record, _ = LogImport.objects.get_or_create(
         site=site, fingerprint=fingerprint, defaults={"name": str(path)[:500]}
@@ -471,18 +561,31 @@ def import_log_file(
 
     with _open_log(path) as handle:
         offset = start
-        for offset, raw in _lines_from(handle, start):
-            lines += 1
-            parsed = parser.parse(raw.decode("utf-8", "replace"))
-            if parsed is None:
-                bad += 1
-            elif parsed.hit is not None:
-                pending.append(parsed.hit)
-                page_views += 1
-            elif parsed.day is not None:
-                rollup.count_kind(site.pk, parsed.day, parsed.kind)
-            if lines >= batch_lines:
-                flush(offset)
+        if workers > 1:
+            for offset, count, (hits, others, bad_lines) in _parse_in_processes(
+                handle, start, parser, workers
+            ):
+                lines += count
+                bad += bad_lines
+                pending.extend(parser.hit(day, raw) for day, raw in hits)
+                page_views += len(hits)
+                for day, kind in others:
+                    rollup.count_kind(site.pk, day, kind)
+                if lines >= batch_lines:
+                    flush(offset)
+        else:
+            for offset, raw_line in _lines_from(handle, start):
+                lines += 1
+                parsed = parser.parse(raw_line.decode("utf-8", "replace"))
+                if parsed is None:
+                    bad += 1
+                elif parsed.hit is not None:
+                    pending.append(parsed.hit)
+                    page_views += 1
+                elif parsed.day is not None:
+                    rollup.count_kind(site.pk, parsed.day, parsed.kind)
+                if lines >= batch_lines:
+                    flush(offset)
         if lines or offset != last_offset:
             flush(offset)
     result.already_imported = result.lines == 0 and start > 0

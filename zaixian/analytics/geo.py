@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import ipaddress
 import mmap
+import socket
 import struct
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -37,6 +38,42 @@ class Location:
 
 
 UNKNOWN = Location("", "", "")
+
+
+def _ipv4_number(ip: str) -> int | None:
+    """A dotted IPv4 address as an integer (fast path: ``ipaddress`` is slow per call)."""
+    if ip.count(".") != 3:
+        return None
+    try:
+        return int.from_bytes(socket.inet_aton(ip), "big")
+    except OSError:
+        return None
+
+
+def _range(network: str) -> tuple[int, int]:
+    parsed = ipaddress.ip_network(network)
+    return int(parsed.network_address), int(parsed.broadcast_address)
+
+
+# IPv4 blocks that are not global (RFC 6890): private, loopback, link-local, shared, reserved…
+_IPV4_NOT_GLOBAL = [
+    _range(block)
+    for block in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.0.0.0/24",
+        "192.0.2.0/24",
+        "192.168.0.0/16",
+        "198.18.0.0/15",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "224.0.0.0/3",
+    )
+]
 
 
 class ChinaIPv4Database:
@@ -86,12 +123,19 @@ class Geolocator:
         )
 
     def locate(self, ip: str) -> Location:
-        try:
-            address = ipaddress.ip_address(ip)
-        except ValueError:
-            return UNKNOWN
-        if not address.is_global:
-            return UNKNOWN
+        number = _ipv4_number(ip)
+        if number is not None:
+            if any(low <= number <= high for low, high in _IPV4_NOT_GLOBAL):
+                return UNKNOWN
+            version = 4
+        else:
+            try:
+                address = ipaddress.ip_address(ip)
+            except ValueError:
+                return UNKNOWN
+            if not address.is_global:
+                return UNKNOWN
+            number, version = int(address), address.version
         result = self._countries.lookup(ip)
         country = (result.country_code or "").upper()
         if len(country) != 2 or country == "--":
@@ -101,8 +145,8 @@ class Geolocator:
         if country != "CN":
             return Location(country, _REGION_PROVINCES[country], "")
         province = city = ""
-        if address.version == 4:
-            record = self._china.find(int(address))
+        if version == 4:
+            record = self._china.find(number)
             if len(record) >= 2 and record[0] == "中国":
                 province = record[1]
                 city = record[2] if len(record) > 2 and record[2] != province else ""

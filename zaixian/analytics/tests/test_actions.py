@@ -259,3 +259,22 @@ def test_salt_of_the_day_is_stable_and_rotates():
         assert actions.salt_for_day(day=timezone.localdate()) == first
 
     assert actions.salt_for_day(day=date(2026, 11, 21)) != first
+
+
+def test_parsing_in_processes_counts_the_same(portal, farm, tmp_path):
+    from zaixian.analytics.tests.loggen import generate_log
+
+    path = tmp_path / "big.log"
+    path.write_text("".join(generate_log(lines=25_000, addresses=3000, seed=5)))
+
+    one = actions.import_log_file(site=portal, path=path)
+    two = actions.import_log_file(site=farm, path=path, workers=2, batch_lines=12_000)
+
+    assert (one.lines, one.page_views) == (two.lines, two.page_views)
+    fields = ["day", "page_views", "visitors", "visits", "bounces", "duration_seconds", "errors"]
+    assert list(DailySummary.objects.filter(site=portal).order_by("day").values_list(*fields)) == (
+        list(DailySummary.objects.filter(site=farm).order_by("day").values_list(*fields))
+    )
+    assert counts(portal, "province", day=date(2026, 11, 21)) == counts(
+        farm, "province", day=date(2026, 11, 21)
+    )
