@@ -254,11 +254,12 @@ def publish_site(
 
 
 def publish_changes(
-    *, changes: list[PageChange], root: Path, sync: bool = True
+    *, changes: list[PageChange], root: Path, sync: bool = True, defer_later: bool = False
 ) -> list[PublishResult]:
     """Rewrite, in every site that holds a changed page, the page and every page that shows
     it; remove the pages that are gone. Each file is replaced atomically. A site never
-    published in full is published in full."""
+    published in full is published in full. ``defer_later``: leave the many further list
+    pages and subtrees to low-priority background tasks (``plan.later``)."""
     results = []
     renderer = Renderer()
     sites = {
@@ -288,6 +289,16 @@ def publish_changes(
                 result=result,
                 progress=None,
             )
+            if plan.later and not defer_later:
+                _render_into(
+                    renderer=renderer,
+                    site=site,
+                    base=base,
+                    urls=plan.later,
+                    atomic=True,
+                    result=result,
+                    progress=None,
+                )
             for channel_url, count in plan.lists.items():
                 directory = rules.directory_for_url(channel_url)
                 relative = directory if directory is not None else Path()
@@ -301,9 +312,63 @@ def publish_changes(
             result.removed,
         )
         results.append(result)
+        if plan.later and defer_later:
+            _enqueue_later(site_id=site.pk, urls=plan.later)
     if sync and results:
         sync_tree(root=root)
     return results
+
+
+# URLs per low-priority task: small enough that a new publish's urgent task, which jumps the
+# queue, never waits long behind one.
+LATER_BATCH = 25
+URGENT_PRIORITY = 10
+LATER_PRIORITY = -10
+
+
+def _with_priority(task: Any, priority: int) -> Any:
+    """The task at ``priority`` where the backend orders by it (the database queue does; RQ
+    does not, and refuses the setting)."""
+    return task.using(priority=priority) if task.get_backend().supports_priority else task
+
+
+def _enqueue_later(*, site_id: int, urls: list[str]) -> None:
+    from zaixian.publishing.tasks import publish_urls_task
+
+    task = _with_priority(publish_urls_task, LATER_PRIORITY)
+    for start in range(0, len(urls), LATER_BATCH):
+        task.enqueue(site_id, urls[start : start + LATER_BATCH])
+
+
+def publish_urls(*, site_id: int, urls: list[str], root: Path, sync: bool = True) -> None:
+    """Rewrite some URLs of a site's served tree (the later part of a change)."""
+    site = Site.objects.select_related("root_page").filter(pk=site_id).first()
+    if site is None:
+        return
+    tree = _site_tree(root=root, site=site)
+    result = PublishResult(hostname=site.hostname)
+    with _publishing(), tree.lock():
+        base = tree.current()
+        if base is None:
+            return
+        _render_into(
+            renderer=Renderer(),
+            site=site,
+            base=base,
+            urls=urls,
+            atomic=True,
+            result=result,
+            progress=None,
+        )
+    if sync:
+        sync_tree(root=root)
+
+
+def publish_recorded_urls(*, site_id: int, urls: list[str]) -> None:
+    """The background task's body for ``publish_urls``."""
+    root = publish_root()
+    if root is not None:
+        publish_urls(site_id=site_id, urls=urls, root=root)
 
 
 def publish_assets(*, root: Path) -> int:
@@ -381,7 +446,9 @@ class _Batch:
 
         if getattr(_pending, "batch", None) is self:
             _pending.batch = None
-        publish_changes_task.enqueue([change.to_json() for change in self.changes])
+        _with_priority(publish_changes_task, URGENT_PRIORITY).enqueue(
+            [change.to_json() for change in self.changes]
+        )
 
 
 def forget_pending_changes() -> None:
@@ -424,7 +491,7 @@ def publish_recorded_changes(*, changes: list[dict[str, object]]) -> None:
     root = publish_root()
     if root is None:
         return
-    publish_changes(changes=[PageChange.from_json(c) for c in changes], root=root)
+    publish_changes(changes=[PageChange.from_json(c) for c in changes], root=root, defer_later=True)
 
 
 def publish_site_by_id(*, site_id: int) -> PublishResult | None:

@@ -121,13 +121,15 @@ class PageChange:
 class ChangePlan:
     """What a set of changes means for one site's tree. ``render`` is in order of urgency:
     the pages themselves, then the first page of each list, feeds, neighbours and related
-    articles, the sitemap, and last the further list pages and whole subtrees.
+    articles, the sitemap; ``later``: the further list pages and whole subtrees (many pages,
+    rewritten in smaller background tasks after the urgent ones).
     ``remove``: URLs whose directory (the page and all below it) leaves the tree.
     ``lists``: each touched channel's URL and its number of list pages now, so that the list
     pages beyond it are removed. ``full``: the change shows on every page of the site (the
     main navigation), so the whole site is rebuilt instead."""
 
     render: list[str] = field(default_factory=list)
+    later: list[str] = field(default_factory=list)
     remove: list[str] = field(default_factory=list)
     lists: dict[str, int] = field(default_factory=dict)
     full: bool = False
@@ -242,12 +244,15 @@ def change_plan(*, site: Site, changes: Iterable[PageChange]) -> ChangePlan:
     plan.add(feeds)
     plan.add(others)
     plan.add(site_extras()[:1])
-    plan.add(later)
     plan.remove = list(dict.fromkeys(plan.remove))
     # What is gone must not come back: a page's new URL is never below its old one, so what
     # lies below a removed URL now is only what it took with it.
     removed = tuple(plan.remove)
     plan.render = [url for url in plan.render if not url.startswith(removed)]
+    urgent = set(plan.render)
+    plan.later = [
+        url for url in dict.fromkeys(later) if url not in urgent and not url.startswith(removed)
+    ]
     return plan
 
 

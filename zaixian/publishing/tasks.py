@@ -17,3 +17,9 @@ def publish_changes_task(changes: list[dict[str, Any]]) -> None:
 def publish_site_task(site_id: int) -> None:
     """Rebuild one site's whole static tree."""
     actions.publish_site_by_id(site_id=site_id)
+
+
+@task()
+def publish_urls_task(site_id: int, urls: list[str]) -> None:
+    """Rewrite some pages of a site (the further list pages and subtrees of a change)."""
+    actions.publish_recorded_urls(site_id=site_id, urls=urls)
