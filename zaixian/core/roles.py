@@ -57,7 +57,14 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.LEADER: (*_ADMIN_ACCESS, "core.view_department"),
     Role.CASE_OFFICER: (*_ADMIN_ACCESS, *_MEDIA_CHOOSE),
     Role.HOTLINE_OPERATOR: (*_ADMIN_ACCESS,),
-    Role.OPINION_ANALYST: (*_ADMIN_ACCESS,),
+    Role.OPINION_ANALYST: (
+        *_ADMIN_ACCESS,
+        *_crud("monitoring", "source"),
+        *_crud("monitoring", "sourcecollection"),
+        *_crud("opinion", "topic"),
+        *_crud("opinion", "alertrule"),
+        *_crud("opinion", "responseplan"),
+    ),
     Role.SITE_ADMIN: (
         *_ADMIN_ACCESS,
         *_MEDIA_CHOOSE,
