@@ -53,6 +53,14 @@ def test_second_import_of_the_same_file_counts_nothing(portal, log):
     assert rows[0]["page_views"] == 2
 
 
+def test_import_with_parser_processes(portal, log):
+    printed = run(
+        "import-logs", "--site", "www.jc.test", "--no-progress", "--workers", "2", str(log)
+    )
+
+    assert "3 lines, 3 page views" in printed
+
+
 def test_report_as_csv(portal, log):
     run("import-logs", "--site", "www.jc.test", "--no-progress", str(log))
 

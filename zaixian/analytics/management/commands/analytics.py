@@ -43,6 +43,9 @@ class Command(BaseCommand):
             help="'combined' (default), 'common', or an nginx log_format string",
         )
         importer.add_argument("--no-progress", action="store_true", help="no progress bar")
+        importer.add_argument(
+            "--workers", type=int, default=1, help="parser processes (default 1; 2 on 2 cores)"
+        )
         importer.add_argument("files", nargs="+", type=Path, metavar="FILE")
         report = commands.add_parser(
             "report",
@@ -96,7 +99,11 @@ class Command(BaseCommand):
                 file=self.stderr._out,
             ) as bar:
                 result = actions.import_log_file(
-                    site=site, path=path, log_format=options["log_format"], progress=bar.update
+                    site=site,
+                    path=path,
+                    log_format=options["log_format"],
+                    progress=bar.update,
+                    workers=max(1, options["workers"]),
                 )
             if result.already_imported:
                 self.stdout.write(f"{path}: already imported, nothing new")
