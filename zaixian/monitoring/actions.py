@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from zaixian.monitoring import queries, registry, similarity
 from zaixian.monitoring.fetching import FetchError, FetchResult, PoliteFetcher
 from zaixian.monitoring.matching import default_lexicon
-from zaixian.monitoring.models import FetchRun, Item, Source, SourceCollection
+from zaixian.monitoring.models import FetchRun, Item, ItemSample, Source, SourceCollection
 from zaixian.monitoring.parsing import (
     ItemDraft,
     ParseError,
@@ -162,15 +162,18 @@ def import_items_file(*, source: Source, content: bytes, name: str) -> FetchRun:
     return run
 
 
-def build_item(*, source: Source, draft: ItemDraft, now: datetime) -> Item:
-    """An unsaved item with its clean text, canonical URL, fingerprint and sentiment."""
+def build_item(*, source: Source, draft: ItemDraft, now: datetime) -> tuple[Item, frozenset[int]]:
+    """An unsaved item with its clean text, canonical URL, fingerprint and sentiment, and its
+    sampled shingles."""
     title = clean_text(draft.title)
     body = clean_text(draft.body)
-    fingerprint = similarity.simhash(f"{title}\n{body}")
+    hashes = similarity.shingle_hashes(f"{title}\n{body}")
+    fingerprint = similarity.simhash_of(hashes)
     b0, b1, b2, b3 = similarity.bands(fingerprint)
     sentiment = default_lexicon().score(f"{title}\n{body}")
     published = draft.published_at or now
-    return Item(
+    samples = similarity.samples_of(hashes)
+    item = Item(
         source=source,
         url=draft.url[:1000],
         canonical_url=canonical_url(draft.url)[:1000],
@@ -186,7 +189,9 @@ def build_item(*, source: Source, draft: ItemDraft, now: datetime) -> Item:
         band3=b3,
         sentiment=sentiment.label,
         sentiment_score=sentiment.score,
+        sample_count=len(samples),
     )
+    return item, samples
 
 
 @transaction.atomic
@@ -200,15 +205,20 @@ def ingest_drafts(
     known = queries.known_canonical_urls(source, [canonical_url(d.url) for d in drafts])
     created: list[Item] = []
     for draft in drafts:
-        item = build_item(source=source, draft=draft, now=now)
+        item, samples = build_item(source=source, draft=draft, now=now)
         if item.canonical_url in known:
             continue
         known.add(item.canonical_url)
         cluster_id = queries.near_duplicate_cluster(
-            fingerprint=item.simhash, since=item.published_at - queries.CLUSTER_LOOKBACK
+            fingerprint=item.simhash,
+            samples=samples,
+            since=item.published_at - queries.CLUSTER_LOOKBACK,
         )
         item.cluster_id = cluster_id
         item.save()
+        ItemSample.objects.bulk_create(
+            ItemSample(item=item, value=similarity.to_signed(v)) for v in samples
+        )
         if cluster_id is None:
             Item.objects.filter(pk=item.pk).update(cluster=item.pk)
             item.cluster_id = item.pk

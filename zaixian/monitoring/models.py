@@ -164,6 +164,7 @@ class Item(models.Model):
         _("sentiment"), max_length=10, choices=Sentiment.choices, default=Sentiment.NEUTRAL
     )
     sentiment_score = models.FloatField(default=0.0)
+    sample_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-published_at"]
@@ -183,3 +184,18 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ItemSample(models.Model):
+    """One sampled shingle hash of an item (``zaixian.monitoring.similarity``): the second
+    stage of near-duplicate detection counts shared samples in SQL."""
+
+    item = models.ForeignKey(Item, related_name="samples", on_delete=models.CASCADE)
+    value = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = _("item sample")
+        verbose_name_plural = _("item samples")
+
+    def __str__(self) -> str:
+        return f"{self.item_id}:{self.value}"

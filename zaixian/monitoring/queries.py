@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from zaixian.core.queries import user_has_role
 from zaixian.core.roles import Role
 from zaixian.monitoring import similarity
-from zaixian.monitoring.models import FetchRun, Item, Source
+from zaixian.monitoring.models import FetchRun, Item, ItemSample, Source
 
 # Near-duplicates are looked for among the items of this many recent days: stories older than
 # that are a new story when they come back.
@@ -60,9 +60,37 @@ def known_canonical_urls(source: Source, urls: list[str]) -> set[str]:
     )
 
 
-def near_duplicate_cluster(*, fingerprint: int, since: datetime) -> int | None:
-    """The cluster id of the closest recent item within ``MAX_DISTANCE`` bits, by the banded
-    lookup: only items sharing one of the four bands are read."""
+def near_duplicate_cluster(
+    *, fingerprint: int, samples: frozenset[int], since: datetime
+) -> int | None:
+    """The cluster of the nearest recent item: by SimHash first (within ``MAX_DISTANCE``
+    bits, only items sharing one of the four bands are read), else by the overlap of sampled
+    shingles counted in SQL (see ``zaixian.monitoring.similarity``)."""
+    found = simhash_cluster(fingerprint=fingerprint, since=since)
+    if found is None and samples:
+        found = sample_cluster(samples=samples, since=since)
+    return found
+
+
+def sample_cluster(*, samples: frozenset[int], since: datetime) -> int | None:
+    signed = [similarity.to_signed(value) for value in samples]
+    rows = (
+        ItemSample.objects.filter(value__in=signed, item__published_at__gte=since)
+        .values("item_id", "item__cluster_id", "item__sample_count")
+        .annotate(shared=Count("id"))
+        .filter(shared__gte=similarity.MIN_SHARED)
+        .order_by("-shared")[:10]
+    )
+    best: tuple[float, int] | None = None
+    for row in rows:
+        score = similarity.overlap_score(row["shared"], len(samples), row["item__sample_count"])
+        if score >= similarity.MIN_OVERLAP and (best is None or score > best[0]):
+            best = (score, row["item__cluster_id"] or row["item_id"])
+    return None if best is None else best[1]
+
+
+def simhash_cluster(*, fingerprint: int, since: datetime) -> int | None:
+    """The cluster id of the closest recent item within ``MAX_DISTANCE`` bits."""
     b0, b1, b2, b3 = similarity.bands(fingerprint)
     candidates = Item.objects.filter(
         Q(band0=b0) | Q(band1=b1) | Q(band2=b2) | Q(band3=b3), published_at__gte=since

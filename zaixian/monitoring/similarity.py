@@ -7,10 +7,16 @@ every process and costs tens of microseconds per article:
 * **SimHash** (Charikar 2002) of the shingles: near-duplicates differ in few bits. Four 16-bit
   bands are indexed; two fingerprints within ``MAX_DISTANCE`` (≤ 3) bits share at least one
   band exactly (pigeonhole), so a lookup reads only the items sharing a band.
-* **Sampled shingles** for containment: the shingle hashes that are 0 modulo ``SAMPLE_MOD``.
-  The choice depends on the shingle's content, not its position, so a reprint whose body was
-  trimmed or whose headline was edited keeps most of the original's samples; containment is the
-  share of the reprint's samples found in the original.
+* **Sampled shingles** (Broder's MOD-m sketch): the shingle hashes that are 0 modulo
+  ``SAMPLE_MOD``. The choice depends on the shingle's content, not its position, so a reprint
+  whose body was trimmed or whose headline was edited keeps most of the original's samples.
+  Containment is the share of one text's samples found in the other.
+
+Near-duplicates are found in two stages: the banded SimHash lookup catches copies within 3 bits
+at the cost of four indexed equality lookups; the samples catch what SimHash misses — a few
+characters changed here and there move a 500-character text by about 6 bits, past any
+threshold a banded index can guarantee — with the overlap of the samples relative to the
+smaller text (``SampleIndex``, and the ``ItemSample`` table in the database).
 """
 
 from __future__ import annotations
@@ -183,7 +189,76 @@ class ContainmentIndex:
         return len(self._postings)
 
 
+MIN_OVERLAP = 0.6
+MIN_SHARED = 4
+# A sample found in more texts than this is boilerplate (a site's footer, a stock phrase) and
+# says nothing about which story a text belongs to; skipping it keeps lookups short.
+MAX_POSTINGS = 200
+
+
+def overlap_score(shared: int, own: int, other: int) -> float:
+    """Shared samples relative to the smaller of the two texts."""
+    return shared / max(min(own, other), 1)
+
+
+@dataclass
+class SampleIndex:
+    """Texts indexed by their sampled shingles; ``find`` returns the group of the text that
+    shares the most samples with the query, when the overlap is high enough."""
+
+    min_overlap: float = MIN_OVERLAP
+    min_shared: int = MIN_SHARED
+    max_postings: int = MAX_POSTINGS
+    _postings: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    _sizes: list[int] = field(default_factory=list)
+    _groups: list[object] = field(default_factory=list)
+
+    def find(self, own: frozenset[int]) -> object | None:
+        votes: dict[int, int] = defaultdict(int)
+        for sample in own:
+            posting = self._postings.get(sample)
+            if posting and len(posting) <= self.max_postings:
+                for entry in posting:
+                    votes[entry] += 1
+        best: tuple[float, int] | None = None
+        for entry, shared in votes.items():
+            if shared < self.min_shared:
+                continue
+            score = overlap_score(shared, len(own), self._sizes[entry])
+            if score >= self.min_overlap and (best is None or score > best[0]):
+                best = (score, entry)
+        return None if best is None else self._groups[best[1]]
+
+    def insert(self, own: frozenset[int], group: object) -> None:
+        entry = len(self._sizes)
+        self._sizes.append(len(own))
+        self._groups.append(group)
+        for sample in own:
+            self._postings[sample].append(entry)
+
+
+@dataclass
+class NearDuplicateGrouper:
+    """Both stages over an in-memory stream (the bench, imports): each text joins the group of
+    an earlier near-duplicate or starts its own."""
+
+    simhashes: SimHashIndex = field(default_factory=SimHashIndex)
+    samples: SampleIndex = field(default_factory=SampleIndex)
+
+    def add(self, hashes: np.ndarray, key: object) -> object:
+        fingerprint = simhash_of(hashes)
+        own = samples_of(hashes)
+        group = self.simhashes.find(fingerprint)
+        if group is None:
+            group = self.samples.find(own)
+        if group is None:
+            group = key
+        self.simhashes.insert(fingerprint, group)
+        self.samples.insert(own, group)
+        return group
+
+
 def group_near_duplicates(texts: Iterable[str]) -> list[int]:
-    """For each text, the index of the first earlier text of its near-duplicate group."""
-    index = SimHashIndex()
-    return [int(index.add(simhash(text), i)) for i, text in enumerate(texts)]  # type: ignore[call-overload]  # keys are ints here
+    """For each text, the index of the first text of its near-duplicate group."""
+    grouper = NearDuplicateGrouper()
+    return [int(grouper.add(shingle_hashes(text), i)) for i, text in enumerate(texts)]  # type: ignore[call-overload]  # keys are ints here

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import threading
-from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.functions import TruncDate, TruncHour
 
 from zaixian.core.queries import users_with_role
 from zaixian.core.roles import Role
 from zaixian.monitoring.matching import RuleMatcher, WordRule, parse_word_list
-from zaixian.monitoring.models import Item
+from zaixian.monitoring.models import Item, Source
 from zaixian.monitoring.parsing import clean_text
-from zaixian.monitoring.queries import can_watch, require_watcher
+from zaixian.monitoring.queries import can_watch, require_watcher, unhealthy_sources
 from zaixian.monitoring.similarity import ContainmentIndex
-from zaixian.opinion.models import Alert, Event, Incident, Reprint, Topic
+from zaixian.opinion import rules
+from zaixian.opinion.models import Alert, Event, Incident, Topic
 from zaixian.opinion.rules import WindowCounts
 
 __all__ = ["can_watch", "require_watcher"]
@@ -132,68 +131,41 @@ def window_counts(event: Event, *, now: datetime, window: timedelta) -> WindowCo
 
 
 @dataclass(frozen=True)
-class SentimentPoint:
-    at: datetime
-    negative: int
-    neutral: int
-    positive: int
-
-    @property
-    def total(self) -> int:
-        return self.negative + self.neutral + self.positive
-
-
-def sentiment_series(items: QuerySet[Item], *, by: str = "hour") -> list[SentimentPoint]:
-    """Counts of each sentiment per hour (or day) of publication: volume and sentiment over
-    time in one read."""
-    trunc = TruncHour("published_at") if by == "hour" else TruncDate("published_at")
-    rows = items.order_by().annotate(at=trunc).values("at", "sentiment").annotate(n=Count("id"))
-    buckets: dict[Any, Counter[str]] = defaultdict(Counter)
-    for row in rows:
-        buckets[row["at"]][row["sentiment"]] += row["n"]
-    return [
-        SentimentPoint(at, c["negative"], c["neutral"], c["positive"])
-        for at, c in sorted(buckets.items())
-    ]
-
-
-def source_shares(items: QuerySet[Item], *, limit: int = 8) -> list[tuple[str, int]]:
-    """Items per outlet, largest first; the rest summed as one row named "…"."""
-    rows = list(
-        items.order_by()
-        .values("source__outlet", "source__name")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-    )
-    shares = [(r["source__outlet"] or r["source__name"], r["n"]) for r in rows]
-    if len(shares) > limit:
-        shares = [*shares[: limit - 1], ("…", sum(n for _name, n in shares[limit - 1 :]))]
-    return shares
+class IncidentRow:
+    incident: Incident
+    clocks: list[rules.ClockState]
 
 
 @dataclass(frozen=True)
-class ReprintRow:
-    outlet: str
-    count: int
+class Dashboard:
+    alerts: list[Alert]
+    incidents: list[IncidentRow]
+    events: list[Event]
+    unhealthy_sources: list[Source]
 
 
-def reprint_counts(*, start: date, end: date) -> list[ReprintRow]:
-    """Reprints of the portal's articles per outlet between two dates (inclusive), as the
-    yearly table of the seed's report (新华网 655, …)."""
-    rows = (
-        Reprint.objects.filter(reprinted_at__date__gte=start, reprinted_at__date__lte=end)
-        .values("outlet")
-        .annotate(n=Count("id"))
-        .order_by("-n", "outlet")
+def dashboard(user: Any, *, now: datetime) -> Dashboard:
+    """The analysts' dashboard: open alerts, open incidents with their clocks, the hottest
+    events and the sources that are failing."""
+    require_watcher(user)
+    incidents = [
+        IncidentRow(
+            incident,
+            rules.clock_states(
+                opened_at=incident.opened_at,
+                milestones={c.field: getattr(incident, c.field) for c in rules.RESPONSE_CLOCKS},
+                now=now,
+            ),
+        )
+        for incident in incidents_for_user(user).filter(status=Incident.Status.OPEN)[:20]
+    ]
+    return Dashboard(
+        alerts=list(alerts_for_user(user)[:50]),
+        incidents=incidents,
+        events=list(events_for_user(user).filter(status=Event.Status.OPEN)[:15]),
+        unhealthy_sources=list(unhealthy_sources().select_related("collection")[:20]),
     )
-    return [ReprintRow(r["outlet"], r["n"]) for r in rows]
 
 
-def items_between(*, start: date, end: date) -> QuerySet[Item]:
-    return Item.objects.filter(published_at__date__gte=start, published_at__date__lte=end)
-
-
-def events_between(*, start: date, end: date) -> QuerySet[Event]:
-    return Event.objects.filter(
-        last_seen_at__date__gte=start, first_seen_at__date__lte=end
-    ).order_by("-heat")
+def open_alert_for_user(user: Any, pk: int) -> Alert | None:
+    return alerts_for_user(user, status=None).filter(pk=pk).first()

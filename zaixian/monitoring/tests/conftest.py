@@ -10,8 +10,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are asserted by their English msgids; the Chinese ones are the catalogue's."""
+    with translation.override("en"):
+        yield
+
+
 FEED_ETAG = '"feed-v1"'
 
 

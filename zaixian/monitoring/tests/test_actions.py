@@ -242,8 +242,28 @@ def test_due_sources_are_enqueued_once(fixture_server):
     SourceFactory(kind=Source.Kind.FILE_IMPORT, url="")
     SourceFactory(is_active=False)
 
-    with pytest.MonkeyPatch.context():
-        first = actions.enqueue_due_sources()
+    first = actions.enqueue_due_sources()
     second = actions.enqueue_due_sources()
 
     assert (first, second) == (1, 0)
+
+
+def scattered_edit(text, every=40):
+    """Every ``every``-th character changed: beyond what SimHash's 3 bits catch."""
+    return "".join("改" if i % every == every - 1 else ch for i, ch in enumerate(text))
+
+
+def test_copy_with_scattered_edits_joins_the_cluster_by_shared_samples():
+    now = timezone.now()
+    [original] = actions.ingest_drafts(
+        source=SourceFactory(), drafts=[ItemDraft("http://a.example/1", "供水", BODY, now)]
+    )
+    edited = scattered_edit(BODY)
+
+    [copy] = actions.ingest_drafts(
+        source=SourceFactory(), drafts=[ItemDraft("http://b.example/1", "供水", edited, now)]
+    )
+
+    assert original.simhash != copy.simhash
+    assert copy.cluster_id == original.pk
+    assert copy.samples.count() == copy.sample_count > 0

@@ -53,3 +53,10 @@ def test_containment_rejects_unrelated_text():
     index.add("ours", ARTICLE)
 
     assert index.match(OTHER) is None
+
+
+def test_scattered_edits_are_grouped_by_samples_when_simhash_misses():
+    edited = "".join("改" if i % 25 == 24 else ch for i, ch in enumerate(ARTICLE * 2))
+
+    assert similarity.distance(similarity.simhash(ARTICLE * 2), similarity.simhash(edited)) > 3
+    assert similarity.group_near_duplicates([ARTICLE * 2, OTHER, edited]) == [0, 1, 0]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from zaixian.core.models import Notification
 from zaixian.core.roles import Role
 from zaixian.monitoring.tests.factories import SourceCollectionFactory, SourceFactory
-from zaixian.opinion import actions, queries
+from zaixian.opinion import actions, queries, reports
 from zaixian.opinion.models import Alert, Event, Incident, Report, Reprint, ResponsePlan
 from zaixian.opinion.tests.factories import (
     STORY,
@@ -111,7 +111,7 @@ def test_reprint_of_portal_article_is_recorded_despite_new_headline_and_trimmed_
     assert reprint.article_id == article.pk
     assert reprint.outlet == "山西新闻网"
     assert reprint.containment > 0.7
-    assert queries.reprint_counts(start=at.date(), end=at.date())[0].outlet == "山西新闻网"
+    assert reports.reprint_counts(start=at.date(), end=at.date())[0].outlet == "山西新闻网"
 
 
 class WebhookHandler(BaseHTTPRequestHandler):
