@@ -31,6 +31,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -90,6 +91,24 @@ def wait_for(port: int, timeout: float = 60) -> None:
     raise SystemExit(f"nothing listens on {HOST}:{port}")
 
 
+def warm_up(url: str, body: str, timeout: float = 120) -> None:
+    """Wait until a worker answers a beacon (gunicorn listens before its workers boot)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        request = urllib.request.Request(  # noqa: S310 — our own server on the loopback
+            url,
+            data=body.encode(),
+            headers={"Content-Type": "application/json", "User-Agent": "Mozilla/5.0 Chrome/120"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                if response.status == 204:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("the collect endpoint did not answer")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
@@ -125,6 +144,7 @@ def collect_bench(env: dict[str, str], work: Path, seconds: int) -> float | None
     )
     try:
         wait_for(port)
+        warm_up(f"http://{HOST}:{port}/analytics/collect", body)
         result = subprocess.run(  # noqa: S603
             [  # noqa: S607 — Debian's wrk on the PATH
                 "wrk",
