@@ -52,6 +52,7 @@ from zaixian.disclosure import actions as disclosure_actions
 from zaixian.disclosure.demo import load_disclosure_demo
 from zaixian.disclosure.models import DisclosureIndexPage
 from zaixian.hotline.demo import load_hotline_demo
+from zaixian.opinion.demo import load_opinion_demo
 from zaixian.portal import actions as portal_actions
 from zaixian.portal.models import ArticlePage, ChannelPage, HomePage, SiteFooterSettings, TopicPage
 from zaixian.services import actions as service_actions
@@ -170,6 +171,7 @@ def load_demo(
         load_disclosure_demo(stdout=_ProgressWriter(progress))
         load_hotline_demo(stdout=_ProgressWriter(progress))
         load_analytics_demo(stdout=_ProgressWriter(progress))
+        load_opinion_demo(stdout=_ProgressWriter(progress))
         counts = demo_counts()
         return DemoSummary(
             created=False,
@@ -216,6 +218,7 @@ def load_demo(
         load_disclosure_demo(stdout=_ProgressWriter(progress))
         load_hotline_demo(stdout=_ProgressWriter(progress))
         load_analytics_demo(stdout=_ProgressWriter(progress))
+        load_opinion_demo(stdout=_ProgressWriter(progress))
     counts = demo_counts()
     return DemoSummary(
         created=True,
