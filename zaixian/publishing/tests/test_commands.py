@@ -119,3 +119,15 @@ def test_nginx_config_needs_a_root(settings) -> None:
 
     with pytest.raises(CommandError, match="--root"):
         call_command("publishing_nginx_config")
+
+
+def test_zaixian_publish_hands_over_to_the_publisher(tmp_path: Path, settings) -> None:
+    from zaixian import cli
+
+    settings.STATIC_PUBLISH_ROOT = ""
+    tree = make_site_tree(articles=1)
+
+    status = cli.main(["publish", "--site", "localhost", "--output", str(tmp_path), "-v", "0"])
+
+    assert status == 0
+    assert (tmp_path / "localhost" / tree.articles[0].url.strip("/") / "index.html").exists()
