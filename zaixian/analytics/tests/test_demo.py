@@ -25,8 +25,9 @@ def test_demo_fills_two_years_and_real_time_once(portal, farm):
     assert report.totals.page_views > 10_000_000
     assert len(report.dimensions["province"]) == 20  # the top 20 of 34
     assert reports.real_time(sites=[portal]).visitors > 0
-    assert DailySummary.objects.get(site=portal, day=today).page_views == PageView.objects.filter(
-        site=portal, day=today
-    ).count()
+    assert (
+        DailySummary.objects.get(site=portal, day=today).page_views
+        == PageView.objects.filter(site=portal, day=today).count()
+    )
     assert len(reports.yearly_totals(sites=[portal])) >= 2
     assert elapsed < 30
