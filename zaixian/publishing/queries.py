@@ -273,9 +273,11 @@ def page_change(
 
 # --- nginx --------------------------------------------------------------------------------------
 
-# URL prefixes nginx always passes to the application (STYLE: the public URL conventions).
+# URL prefixes nginx always passes to the application: the back office, the analytics collector,
+# search, services, cases, accounts, interaction, Open311, the API, documents, media, languages.
 DYNAMIC_PREFIXES = (
     "admin",
+    "analytics",
     "search",
     "bsfw",
     "cases",
