@@ -74,8 +74,8 @@ def collect(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = str(usage.retry_after)
         return response
     if request.method == "POST":
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > MAX_BODY_BYTES:
+        declared = str(request.META.get("CONTENT_LENGTH") or "0")
+        if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
             return _error(413, _("The page view is too large."))
         body = request.body
         if len(body) > MAX_BODY_BYTES:

@@ -74,6 +74,12 @@ def test_bad_beacons_are_refused_with_4xx(client, portal, body, status):
     assert not PageView.objects.exists()
 
 
+def test_declared_length_over_the_limit_is_refused_before_reading(client, portal):
+    response = client.post(URL, "{}", content_type="application/json", CONTENT_LENGTH="1000000")
+
+    assert response.status_code == 413
+
+
 @pytest.mark.parametrize("method", ["put", "delete", "patch"])
 def test_wrong_methods_are_refused(client, portal, method):
     response = getattr(client, method)(URL)
