@@ -48,7 +48,7 @@ django.setup()
 from zaixian.core.text import normalize  # noqa: E402
 from zaixian.monitoring import similarity  # noqa: E402
 from zaixian.monitoring.matching import RuleMatcher, WordRule, default_lexicon  # noqa: E402
-from zaixian.monitoring.parsing import canonical_url, clean_text  # noqa: E402
+from zaixian.monitoring.parsing import canonical_url, clean_text, flat_text  # noqa: E402
 
 COMMON = (
     "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面"
@@ -292,7 +292,7 @@ def main() -> None:
     for index, (url, title, body) in enumerate(items):
         body = clean_text(body)
         canonical_url(url)
-        text = normalize(f"{title}\n{body}")
+        text = normalize(flat_text(title, body))
         hashes = similarity.shingle_hashes(text)
         cluster = int(dedup.add(hashes, index))  # type: ignore[call-overload]
         predicted.append(cluster)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zaixian.core.text import normalize
 from zaixian.monitoring import queries, registry, similarity
 from zaixian.monitoring.fetching import FetchError, FetchResult, PoliteFetcher
 from zaixian.monitoring.matching import default_lexicon
@@ -21,6 +22,7 @@ from zaixian.monitoring.parsing import (
     ParseError,
     canonical_url,
     clean_text,
+    flat_text,
     parse_article,
     parse_feed,
     parse_file,
@@ -167,10 +169,11 @@ def build_item(*, source: Source, draft: ItemDraft, now: datetime) -> tuple[Item
     sampled shingles."""
     title = clean_text(draft.title)
     body = clean_text(draft.body)
-    hashes = similarity.shingle_hashes(f"{title}\n{body}")
+    text = normalize(flat_text(title, body))
+    hashes = similarity.shingle_hashes(text)
     fingerprint = similarity.simhash_of(hashes)
     b0, b1, b2, b3 = similarity.bands(fingerprint)
-    sentiment = default_lexicon().score(f"{title}\n{body}")
+    sentiment = default_lexicon().score(text, is_normalised=True)
     published = draft.published_at or now
     samples = similarity.samples_of(hashes)
     item = Item(

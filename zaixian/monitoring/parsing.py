@@ -90,6 +90,15 @@ def clean_text(text: str) -> str:
     return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
 
 
+def flat_text(title: str, body: str) -> str:
+    """Title and body on one line: the text fingerprints, topics and sentiment read.
+
+    One line because ``zaixian.core.text.normalize`` takes a character-by-character path for
+    text that is not ``isprintable()``, which a single new line makes it; that path cost more
+    than all the matching together."""
+    return f"{title} {body}".replace("\n", " ")
+
+
 # Times ------------------------------------------------------------------------------------
 
 _CN_DATE_RE = re.compile(

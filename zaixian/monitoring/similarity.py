@@ -120,6 +120,13 @@ def samples_of(hashes: np.ndarray) -> frozenset[int]:
     return frozenset(int(h) for h in hashes[hashes % np.uint64(SAMPLE_MOD) == 0])
 
 
+MIN_OVERLAP = 0.6
+MIN_SHARED = 4
+# A sample found in more texts than this is boilerplate (a site's footer, a stock phrase) and
+# says nothing about which story a text belongs to; skipping it keeps lookups short.
+MAX_POSTINGS = 200
+
+
 @dataclass
 class SimHashIndex:
     """An in-memory banded SimHash index: ``add`` returns the key of the first earlier entry
@@ -174,26 +181,24 @@ class ContainmentIndex:
         if not own:
             return None
         votes: dict[object, int] = defaultdict(int)
+        counted = 0
         for sample in own:
-            for key in self._postings.get(sample, ()):
+            posting = self._postings.get(sample)
+            if posting is not None and len(posting) > MAX_POSTINGS:
+                continue  # boilerplate, in too many originals to tell them apart
+            counted += 1
+            for key in posting or ():
                 votes[key] += 1
         if not votes:
             return None
         key, shared = max(votes.items(), key=lambda kv: kv[1])
-        share = shared / len(own)
+        share = shared / max(counted, 1)
         if shared < self.min_shared or share < self.min_containment:
             return None
         return key, share
 
     def __len__(self) -> int:
         return len(self._postings)
-
-
-MIN_OVERLAP = 0.6
-MIN_SHARED = 4
-# A sample found in more texts than this is boilerplate (a site's footer, a stock phrase) and
-# says nothing about which story a text belongs to; skipping it keeps lookups short.
-MAX_POSTINGS = 200
 
 
 def overlap_score(shared: int, own: int, other: int) -> float:

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from zaixian.core.notifications import notify
 from zaixian.core.text import normalize
 from zaixian.monitoring.models import Item
+from zaixian.monitoring.parsing import flat_text
+from zaixian.monitoring.similarity import samples_of, shingle_hashes
 from zaixian.opinion import queries, rules
 from zaixian.opinion.models import (
     Alert,
@@ -75,12 +77,12 @@ def process_items(*, item_ids: Sequence[int], now: datetime | None = None) -> li
     matches: list[TopicMatch] = []
     new_reprints: list[Reprint] = []
     for item in items:
-        text = normalize(f"{item.title}\n{item.body}")
+        text = normalize(flat_text(item.title, item.body))
         matches.extend(
             TopicMatch(topic_id=topic_id, item=item)  # type: ignore[misc]  # int key
             for topic_id in matcher.match(text, is_normalised=True)
         )
-        found = reprints.match(f"{item.title}\n{item.body}") if len(reprints) else None
+        found = reprints.match_samples(samples_of(shingle_hashes(text))) if len(reprints) else None
         if found is not None:
             article, share = found
             new_reprints.append(

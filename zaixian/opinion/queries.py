@@ -13,7 +13,7 @@ from zaixian.core.queries import users_with_role
 from zaixian.core.roles import Role
 from zaixian.monitoring.matching import RuleMatcher, WordRule, parse_word_list
 from zaixian.monitoring.models import Item, Source
-from zaixian.monitoring.parsing import clean_text
+from zaixian.monitoring.parsing import clean_text, flat_text
 from zaixian.monitoring.queries import can_watch, require_watcher, unhealthy_sources
 from zaixian.monitoring.similarity import ContainmentIndex
 from zaixian.opinion import rules
@@ -73,7 +73,7 @@ def reprint_index() -> ContainmentIndex:
     for page in articles.only("id", "title", "body", "url_path").iterator():
         index.add(
             PortalArticle(page.pk, page.title, page.full_url or page.url_path),
-            f"{page.title}\n{clean_text(str(page.body))}",
+            flat_text(page.title, clean_text(str(page.body))),
         )
     with _cache_lock:
         _reprint_cache["portal"] = (version, index)
