@@ -9,6 +9,7 @@ from pathlib import Path
 
 import brotli
 import pytest
+from django.db import connection
 from django.test import Client
 
 from zaixian.portal.models import ArticlePage
@@ -243,6 +244,13 @@ def test_assets_are_copied_with_compressed_copies(publish_root: Path) -> None:
     assert actions.publish_assets(root=publish_root) == 0  # nothing changed
 
 
+# Decided before the database is set up: the serialized rollback of a transactional test
+# must not run where the test cannot (SQLite's test database is in memory, and restoring the
+# snapshot then collided with rows an earlier test had left, in the full suite).
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="forked workers need a database they can connect to (not in-memory SQLite)",
+)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_full_publish_in_two_processes_writes_the_same_tree(publish_root: Path) -> None:
     if not actions.can_fork_workers():
