@@ -7,18 +7,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
 from zaixian.core.models import Department
-from zaixian.core.queries import departments_visible_to, user_has_role
-from zaixian.core.roles import Role
+from zaixian.core.permission_policies import ManagedModelPermissionPolicy
+from zaixian.core.queries import departments_visible_to
 from zaixian.hotline import actions, queries
 from zaixian.hotline.models import (
     DispatchRule,
@@ -28,20 +27,13 @@ from zaixian.hotline.models import (
     TypicalCase,
 )
 
-_ACTIONS = frozenset({"add", "change", "delete", "view"})
 
-
-class CentrePermissionPolicy(ModelPermissionPolicy):
+class CentrePermissionPolicy(ManagedModelPermissionPolicy):
     """The hotline centre's staff manage the hotline's reference data (categories, dispatch
     rules, Open311 clients, typical cases); others need Django's model permissions."""
 
-    def user_has_permission(self, user: Any, action: str) -> bool:
-        if action in _ACTIONS and queries.is_centre_staff(user):
-            return True
-        return bool(super().user_has_permission(user, action))
-
-    def user_has_any_permission(self, user: Any, actions: Any) -> bool:
-        return any(self.user_has_permission(user, action) for action in actions)
+    def manages(self, user: Any) -> bool:
+        return queries.is_centre_staff(user)
 
 
 class TypicalCasePermissionPolicy(CentrePermissionPolicy):
@@ -54,38 +46,14 @@ class TypicalCasePermissionPolicy(CentrePermissionPolicy):
         return super().user_has_permission(user, action)
 
 
-def _keeps_knowledge(user: Any) -> bool:
-    return queries.is_centre_staff(user) or (
-        (user_has_role(user, Role.CASE_OFFICER) or user_has_role(user, Role.LEADER))
-        and departments_visible_to(user).exists()
-    )
-
-
 class KnowledgePermissionPolicy(CentrePermissionPolicy):
     """Departments keep their own knowledge-base entries current; the centre keeps all."""
 
-    def user_has_permission(self, user: Any, action: str) -> bool:
-        if action in _ACTIONS and _keeps_knowledge(user):
-            return True
-        return super().user_has_permission(user, action)
+    def manages(self, user: Any) -> bool:
+        return queries.may_keep_knowledge(user)
 
-    def user_has_permission_for_instance(self, user: Any, action: str, instance: Model) -> bool:
-        if not self.user_has_permission(user, action):
-            return False
-        return queries.knowledge_for_user(user).filter(pk=instance.pk).exists()
-
-    def user_has_any_permission_for_instance(
-        self, user: Any, actions: Any, instance: Model
-    ) -> bool:
-        return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
-
-    def instances_user_has_any_permission_for(self, user: Any, actions: Any) -> QuerySet[Any]:
-        if not self.user_has_any_permission(user, actions):
-            return KnowledgeEntry.objects.none()
+    def scope(self, user: Any) -> QuerySet[Any]:
         return queries.knowledge_for_user(user)
-
-    def instances_user_has_permission_for(self, user: Any, action: str) -> QuerySet[Any]:
-        return self.instances_user_has_any_permission_for(user, [action])
 
 
 class KnowledgeEntryForm(WagtailAdminModelForm):

@@ -200,6 +200,15 @@ def search_knowledge(query: str, *, limit: int = 10) -> list[KnowledgeEntry]:
     return matches[:limit]
 
 
+def may_keep_knowledge(user: Any) -> bool:
+    """The centre keeps every knowledge-base entry; a department's case officers and leaders
+    keep their departments' entries."""
+    return is_centre_staff(user) or (
+        (user_has_role(user, Role.CASE_OFFICER) or user_has_role(user, Role.LEADER))
+        and departments_visible_to(user).exists()
+    )
+
+
 def knowledge_for_user(user: Any) -> QuerySet[KnowledgeEntry]:
     """The entries a department keeps (the centre keeps all)."""
     if is_centre_staff(user):

@@ -21,60 +21,38 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
 )
-from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from zaixian.core.permission_policies import ManagedModelPermissionPolicy
 from zaixian.services import queries
 from zaixian.services.forms import ServiceItemAdminForm
 from zaixian.services.models import LifeEvent, ServiceItem, ServiceTopic
 
-_ACTIONS = frozenset({"add", "change", "delete", "view"})
 
-
-class ServiceItemPermissionPolicy(ModelPermissionPolicy):
+class ServiceItemPermissionPolicy(ManagedModelPermissionPolicy):
     """Officers and leaders with a department manage their departments' items without a
     model permission of their own; everyone else needs Django's model permissions, and an
     instance must be one ``queries.items_editable_by`` returns."""
 
-    def user_has_permission(self, user: Any, action: str) -> bool:
-        if action in _ACTIONS and queries.may_add_items(user=user):
-            return True
-        return bool(super().user_has_permission(user, action))
+    def manages(self, user: Any) -> bool:
+        return queries.may_add_items(user=user)
 
-    def user_has_any_permission(self, user: Any, actions: Any) -> bool:
-        return any(self.user_has_permission(user, action) for action in actions)
+    def scope(self, user: Any) -> QuerySet[Any]:
+        return queries.items_editable_by(user)
 
     def user_has_permission_for_instance(self, user: Any, action: str, instance: Model) -> bool:
         if not self.user_has_permission(user, action):
             return False
         return queries.may_edit_item(user=user, item=instance)  # type: ignore[arg-type]  # a ServiceItem
 
-    def user_has_any_permission_for_instance(
-        self, user: Any, actions: Any, instance: Model
-    ) -> bool:
-        return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
 
-    def instances_user_has_any_permission_for(self, user: Any, actions: Any) -> QuerySet[Any]:
-        if not self.user_has_any_permission(user, actions):
-            return ServiceItem.objects.none()
-        return queries.items_editable_by(user)
-
-    def instances_user_has_permission_for(self, user: Any, action: str) -> QuerySet[Any]:
-        return self.instances_user_has_any_permission_for(user, [action])
-
-
-class CatalogueTermPermissionPolicy(ModelPermissionPolicy):
+class CatalogueTermPermissionPolicy(ManagedModelPermissionPolicy):
     """Life events and topics are shared by all departments: platform administrators (or
     holders of the model permissions) edit them."""
 
-    def user_has_permission(self, user: Any, action: str) -> bool:
-        if action in _ACTIONS and queries.may_edit_catalogue_terms(user=user):
-            return True
-        return bool(super().user_has_permission(user, action))
-
-    def user_has_any_permission(self, user: Any, actions: Any) -> bool:
-        return any(self.user_has_permission(user, action) for action in actions)
+    def manages(self, user: Any) -> bool:
+        return queries.may_edit_catalogue_terms(user=user)
 
 
 class _EditableItemMixin:
