@@ -94,6 +94,22 @@ def test_report_help_lists_the_installed_reports(tmp_path):
     assert "usage: zaixian report NAME" in completed.stdout
 
 
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [
+        (("publish", "--help"), "publish_static"),
+        (("analytics", "--help"), "analytics"),
+        (("report", "disclosure-annual", "--help"), "report_disclosure_annual"),
+    ],
+)
+def test_handed_over_commands_explain_themselves(tmp_path, args, command):
+    completed = run_zaixian(*args, env={"ZAIXIAN_VAR_DIR": str(tmp_path)})
+
+    assert completed.returncode == 0, completed.stderr
+    assert f"usage: zaixian manage {command}" in completed.stdout
+    assert "Traceback" not in completed.stderr
+
+
 def test_worker_refuses_a_backend_without_a_queue(tmp_path):
     completed = run_zaixian(
         "worker", env={"ZAIXIAN_VAR_DIR": str(tmp_path), "TASKS_BACKEND": "immediate"}

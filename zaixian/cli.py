@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Sequence
+from functools import partial
 from types import FrameType
 
 DEFAULT_SETTINGS = "zaixian.settings.dev"
@@ -154,23 +155,21 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
         return 2
     command = REPORT_COMMAND_PREFIX + name.replace("-", "_")
-    execute_from_command_line([f"zaixian report {name}", command, *rest])
+    execute_from_command_line(["zaixian manage", command, *rest])
     return 0
 
 
-def cmd_analytics(args: argparse.Namespace) -> int:
+# Subcommands that hand everything after them to one Django management command, which the
+# app that owns them provides: `zaixian publish …` runs `publish_static …`.
+DJANGO_COMMANDS = {"publish": "publish_static", "analytics": "analytics"}
+
+
+def cmd_django(name: str, args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["zaixian analytics", "analytics", *args.rest])
-    return 0
-
-
-def cmd_publish(args: argparse.Namespace) -> int:
-    _setup_django()
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(["zaixian publish", "publish_static", *args.rest])
+    # Django's usage line then reads `zaixian manage publish_static …`, the same command.
+    execute_from_command_line(["zaixian manage", DJANGO_COMMANDS[name], *args.rest])
     return 0
 
 
@@ -291,32 +290,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scheduler.set_defaults(func=cmd_scheduler)
 
-    report = sub.add_parser(
-        "report",
-        help="produce a report (PDF, DOCX, HTML…); `zaixian report --help` lists them",
-        description="Produce a report; `zaixian report NAME --help` shows its options.",
-        add_help=False,
-    )
-    report.add_argument("rest", nargs=argparse.REMAINDER, help="the report name and its options")
-    report.set_defaults(func=cmd_report)
-
-    analytics = sub.add_parser(
-        "analytics",
-        help="web analytics: import access logs, print reports",
-        description="Web analytics; `zaixian analytics --help` shows its commands.",
-        add_help=False,
-    )
-    analytics.add_argument("rest", nargs=argparse.REMAINDER, help="the command and its options")
-    analytics.set_defaults(func=cmd_analytics)
-
-    publish = sub.add_parser(
-        "publish",
-        help="write the sites' static trees for nginx or a CDN",
-        description="Rebuild a site's static tree; `zaixian publish --help` shows the options.",
-        add_help=False,
-    )
-    publish.add_argument("rest", nargs=argparse.REMAINDER, help="options of the publisher")
-    publish.set_defaults(func=cmd_publish)
+    # Everything after these is handed on untouched (see main), --help included.
+    passthrough = [
+        (
+            "report",
+            "produce a report (PDF, DOCX, HTML…); `zaixian report --help` lists them",
+            "Produce a report; `zaixian report NAME --help` shows its options.",
+            cmd_report,
+        ),
+        (
+            "analytics",
+            "web analytics: import access logs, print reports",
+            "Web analytics; `zaixian analytics --help` shows its commands.",
+            partial(cmd_django, "analytics"),
+        ),
+        (
+            "publish",
+            "write the sites' static trees for nginx or a CDN",
+            "Rebuild a site's static tree; `zaixian publish --help` shows the options.",
+            partial(cmd_django, "publish"),
+        ),
+    ]
+    for name, summary, description, func in passthrough:
+        command = sub.add_parser(name, help=summary, description=description, add_help=False)
+        command.add_argument("rest", nargs=argparse.REMAINDER, help="the command and its options")
+        command.set_defaults(func=func)
 
     manage = sub.add_parser(
         "manage",
@@ -335,8 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     passthrough = {
         "manage": cmd_manage,
         "report": cmd_report,
-        "publish": cmd_publish,
-        "analytics": cmd_analytics,
+        **{name: partial(cmd_django, name) for name in DJANGO_COMMANDS},
     }
     if argv[:1] and argv[0] in passthrough:
         # Hand everything after the command to Django untouched, including --help and

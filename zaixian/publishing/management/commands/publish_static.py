@@ -24,6 +24,12 @@ class Command(BaseCommand):
         "complete."
     )
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # argparse rewraps the description with a regular expression, which wants a str, not
+        # a lazy translation (`--help` raised TypeError).
+        self.help = str(self.help)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--site",
