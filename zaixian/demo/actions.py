@@ -641,12 +641,13 @@ def index_generated_articles(
     from zaixian.search import actions as search_actions
 
     indexed = 0
-    for start in range(0, len(page_ids), GENERATOR_BATCH_SIZE):
-        batch = page_ids[start : start + GENERATOR_BATCH_SIZE]
-        pages = ArticlePage.objects.filter(pk__in=batch).order_by("path")
-        indexed += search_actions.index_pages(pages=pages)
-        if on_batch is not None:
-            on_batch(len(batch))
+    with search_actions.bulk_indexing():
+        for start in range(0, len(page_ids), GENERATOR_BATCH_SIZE):
+            batch = page_ids[start : start + GENERATOR_BATCH_SIZE]
+            pages = ArticlePage.objects.filter(pk__in=batch).order_by("path")
+            indexed += search_actions.index_pages(pages=pages)
+            if on_batch is not None:
+                on_batch(len(batch))
     return indexed
 
 

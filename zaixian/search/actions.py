@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -14,7 +15,12 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from zaixian.search import queries
-from zaixian.search.backends import get_backend, index_texts, refresh_term_bits
+from zaixian.search.backends import (
+    deferred_term_bits,
+    get_backend,
+    index_texts,
+    refresh_term_bits,
+)
 from zaixian.search.models import SearchDocument
 
 T = TypeVar("T")
@@ -173,6 +179,14 @@ def index_page(*, page: Page) -> SearchDocument | None:
     return index_document(key=page_key(page.pk), **fields)
 
 
+@contextmanager
+def bulk_indexing() -> Iterator[None]:
+    """Around a great many index writes (a rebuild, generated articles): the common terms'
+    bitmaps are built once at the end (``backends.deferred_term_bits``)."""
+    with deferred_term_bits():
+        yield
+
+
 def index_pages(*, pages: Iterable[Page], on_batch: Callable[[int], None] | None = None) -> int:
     """``index_page`` for many pages, written in bulk (``index_documents``); pages that no
     longer belong in the index are taken out. Returns how many were indexed."""
@@ -221,9 +235,8 @@ def rebuild_search_index(*, progress: Callable[[int], None] | None = None) -> in
         backend.remove(list(stale.values_list("pk", flat=True)))
         stale.delete()
     pages = queries.searchable_pages().specific().iterator(chunk_size=REINDEX_BATCH_SIZE)
-    indexed = index_pages(pages=pages, on_batch=progress)
-    refresh_common_terms()
-    return indexed
+    with bulk_indexing():
+        return index_pages(pages=pages, on_batch=progress)
 
 
 def refresh_common_terms() -> int:

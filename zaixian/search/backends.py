@@ -478,6 +478,24 @@ def refresh_term_bits(*, min_share: float | None = None, min_docs: int | None = 
     return len(terms)
 
 
+@contextmanager
+def deferred_term_bits() -> Iterator[None]:
+    """Around many index writes (a rebuild, generated articles): nothing is tracked meanwhile
+    (totals come from FTS5, exact), and the bitmaps are built once at the end, instead of
+    every tracked term's bitmap being rewritten for each batch."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {SQLITE_TERM_BITS_TABLE}")
+    token = _term_bits_deferred.set(True)
+    try:
+        yield
+    finally:
+        _term_bits_deferred.reset(token)
+        refresh_term_bits()
+
+
 class SQLiteFTS5Backend(SearchBackend):
     @staticmethod
     def write_rows(rows: Sequence[IndexRow]) -> None:
@@ -533,13 +551,8 @@ class SQLiteFTS5Backend(SearchBackend):
 
     @contextmanager
     def bulk_build(self) -> Iterator[None]:
-        """The term bitmaps are built once at the end rather than updated batch by batch."""
-        token = _term_bits_deferred.set(True)
-        try:
+        with deferred_term_bits():
             yield
-        finally:
-            _term_bits_deferred.reset(token)
-            refresh_term_bits()
 
     def remove_orphans(self) -> None:
         documents = SearchDocument._meta.db_table

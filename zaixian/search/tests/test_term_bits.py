@@ -118,3 +118,18 @@ def test_clearing_the_index_stops_tracking_and_a_bulk_build_starts_it_again():
         actions.index_documents(documents=[_document(n, ["城市", "管理"]) for n in range(1, 4)])
         assert _bits_count("城市", "管理") is None  # deferred until the build ends
     assert _bits_count("城市", "管理") == 3
+
+
+def test_bulk_indexing_counts_through_fts5_meanwhile_and_tracks_the_terms_at_the_end(monkeypatch):
+    monkeypatch.setattr(backends, "COMMON_TERM_MIN_DOCS", 2)
+    monkeypatch.setattr(backends, "COMMON_TERM_MIN_SHARE", 0)
+    actions.index_documents(documents=[_document(n, ["农业", "发展"]) for n in range(1, 4)])
+    backends.refresh_term_bits()
+    assert _bits_count("农业", "发展") == 3
+
+    with actions.bulk_indexing():
+        assert _bits_count("农业", "发展") is None  # nothing tracked: FTS5 counts, exactly
+        actions.index_documents(documents=[_document(n, ["农业", "发展"]) for n in range(4, 9)])
+        assert queries.search("农业 发展").total == 8
+
+    assert _bits_count("农业", "发展") == _fts5_count("农业", "发展") == 8
