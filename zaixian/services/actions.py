@@ -541,14 +541,13 @@ def store_statistics_months(
     for run in runs:
         computed = reports.compute_months(reports.DaySpan(run[0].start, run[-1].end))
         for span in run:
-            index = span.start.year * 12 + span.start.month - 1
-            stored += _store_month(span, computed[index])
+            stored += _store_month(span, computed[span.month_indexes[0]])
         if progress is not None:
             progress(f"{run[0].start:%Y-%m} – {run[-1].end:%Y-%m-%d}: {len(run)} months")
     return stored
 
 
-def _store_month(span: Any, rows: Mapping[tuple[int, int | None], list[int]]) -> int:
+def _store_month(span: reports.DaySpan, rows: Mapping[tuple[int, int | None], list[int]]) -> int:
     try:
         with transaction.atomic():
             StatisticsMonth.objects.filter(month=span.start).delete()

@@ -75,6 +75,26 @@ def _month_start(index: int) -> date:
 
 
 @dataclass(frozen=True)
+class DaySpan:
+    """Any run of days [start, end] (within one month or across several): what the figure
+    queries count over."""
+
+    start: date
+    end: date
+
+    @property
+    def month_indexes(self) -> range:
+        return range(_month_index(self.start), _month_index(self.end) + 1)
+
+    def local_bounds(self) -> tuple[datetime, datetime]:
+        """The days as aware datetimes [start, end) in the site's time zone."""
+        zone = timezone.get_current_timezone()
+        start = datetime.combine(self.start, time.min, tzinfo=zone)
+        end = datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone)
+        return start, end
+
+
+@dataclass(frozen=True)
 class StatisticsPeriod:
     """Whole calendar months, from ``first_month`` to ``last_month`` (both the 1st)."""
 
@@ -102,41 +122,22 @@ class StatisticsPeriod:
     @property
     def end(self) -> date:
         """The period's last day."""
-        last = self.last_month
-        return last.replace(day=calendar.monthrange(last.year, last.month)[1])
+        return month_end(self.last_month)
+
+    @property
+    def days(self) -> DaySpan:
+        return DaySpan(self.start, self.end)
 
     @property
     def month_indexes(self) -> range:
-        return range(_month_index(self.first_month), _month_index(self.last_month) + 1)
+        return self.days.month_indexes
 
     def months(self) -> list[date]:
         return [_month_start(index) for index in self.month_indexes]
 
     def local_bounds(self) -> tuple[datetime, datetime]:
         """The period as aware datetimes [start, end) in the site's time zone."""
-        zone = timezone.get_current_timezone()
-        start = datetime.combine(self.start, time.min, tzinfo=zone)
-        end = datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone)
-        return start, end
-
-
-@dataclass(frozen=True)
-class DaySpan:
-    """Any run of days [start, end] (within one month or across several): what the figure
-    queries count over; a ``StatisticsPeriod`` is one too."""
-
-    start: date
-    end: date
-
-    @property
-    def month_indexes(self) -> range:
-        return range(_month_index(self.start), _month_index(self.end) + 1)
-
-    def local_bounds(self) -> tuple[datetime, datetime]:
-        zone = timezone.get_current_timezone()
-        start = datetime.combine(self.start, time.min, tzinfo=zone)
-        end = datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone)
-        return start, end
+        return self.days.local_bounds()
 
 
 @dataclass(frozen=True)
@@ -285,7 +286,8 @@ CURRENT_MONTH_CACHE_SECONDS = 10 * 60
 
 
 def invalidate_statistics_cache() -> None:
-    """Forget every cached month (after loading cases or ratings with past dates)."""
+    """Forget every cached month. After loading cases or ratings with past dates the stored
+    months must be counted again too: ``services.actions.rebuild_statistics_months``."""
     try:
         cache.incr(_VERSION_KEY)
     except ValueError:  # never set, or evicted
@@ -315,7 +317,7 @@ def _monthly_counts(cases: QuerySet[Case], date_field: str) -> dict[_Key, int]:
     }
 
 
-def _received(period: DaySpan | StatisticsPeriod) -> dict[_Key, int]:
+def _received(period: DaySpan) -> dict[_Key, int]:
     start, end = period.local_bounds()
     cases = Case.objects.filter(
         case_type=APPLICATION_CASE_TYPE, submitted_at__gte=start, submitted_at__lt=end
@@ -323,7 +325,7 @@ def _received(period: DaySpan | StatisticsPeriod) -> dict[_Key, int]:
     return _monthly_counts(cases, "submitted_at")
 
 
-def _accepted(period: DaySpan | StatisticsPeriod) -> dict[_Key, int]:
+def _accepted(period: DaySpan) -> dict[_Key, int]:
     cases = Case.objects.filter(
         case_type=APPLICATION_CASE_TYPE,
         clock_started_on__gte=period.start,
@@ -345,7 +347,7 @@ def _working_day_index(start: date, end: date) -> list[tuple[date, int]]:
     return rows
 
 
-def _concluded(period: DaySpan | StatisticsPeriod) -> dict[_Key, _Numbers]:
+def _concluded(period: DaySpan) -> dict[_Key, _Numbers]:
     """Concluded cases per department, item and month of decision: [concluded, on time,
     timed, working days] — one grouped SQL query over a calendar table (see module doc)."""
     origin = period.start - timedelta(days=CALENDAR_LOOKBACK_DAYS)
@@ -392,9 +394,7 @@ def _concluded(period: DaySpan | StatisticsPeriod) -> dict[_Key, _Numbers]:
     return result
 
 
-def _add_long_running(
-    period: DaySpan | StatisticsPeriod, origin: date, result: dict[_Key, _Numbers]
-) -> None:
+def _add_long_running(period: DaySpan, origin: date, result: dict[_Key, _Numbers]) -> None:
     """Concluded cases accepted before the SQL calendar's origin: few, so their days are
     computed here, grouped by start date."""
     rows = (
@@ -415,7 +415,7 @@ def _add_long_running(
         entry[3] += working_days_between(started_on, finished_on) * n - (stopped or 0)
 
 
-def _ratings(period: DaySpan | StatisticsPeriod) -> dict[_Key, _Numbers]:
+def _ratings(period: DaySpan) -> dict[_Key, _Numbers]:
     """Ratings per department, item and month: [count, grade total, bad (grades 1–2)]."""
     start, end = period.local_bounds()
     rows = (
@@ -435,7 +435,7 @@ def _ratings(period: DaySpan | StatisticsPeriod) -> dict[_Key, _Numbers]:
     }
 
 
-def compute_months(period: DaySpan | StatisticsPeriod) -> dict[int, _MonthRows]:
+def compute_months(period: DaySpan) -> dict[int, _MonthRows]:
     """Every department's and item's numbers per month of ``period`` (whole months, or the
     days of a ``DaySpan``), from the database."""
     months: dict[int, _MonthRows] = {index: {} for index in period.month_indexes}
@@ -552,7 +552,7 @@ def monthly_numbers(
             cache.set(keys[index], months[index], CURRENT_MONTH_CACHE_SECONDS)
     missing = [index for index in period.month_indexes if index not in months]
     for run in _month_runs(missing):
-        computed = compute_months(StatisticsPeriod(_month_start(run[0]), _month_start(run[-1])))
+        computed = compute_months(DaySpan(_month_start(run[0]), _month_end(run[-1])))
         past = {keys[index]: computed[index] for index in run if index < current}
         live = {keys[index]: computed[index] for index in run if index >= current}
         if past:
