@@ -27,7 +27,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from zaixian.cases import actions as case_actions
 from zaixian.cases import queries as case_queries
 from zaixian.core import audit
-from zaixian.core.ratelimit import rate_limited
+from zaixian.core.ratelimit import hit_for_request, rate_limited, rate_limited_response
 from zaixian.disclosure import actions, documents, queries, reports
 from zaixian.disclosure.forms import (
     AnnualReportChoiceForm,
@@ -312,6 +312,10 @@ def _report_response(report: reports.AnnualReport, output: str) -> HttpResponse:
     return response
 
 
+REPORT_RATE = "30/h"
+"""Downloads of annual reports (PDF, DOCX) per client address."""
+
+
 @require_GET
 def annual_report_view(request: HttpRequest, year: int) -> HttpResponse:
     """The published annual report of the city or of one organisation (``?org=CODE``), as a
@@ -327,6 +331,12 @@ def annual_report_view(request: HttpRequest, year: int) -> HttpResponse:
         return _message_page(
             request, _("The report of a year is published after the year has ended."), 404
         )
+    if output != "html":
+        # Each download is composed and typeset anew (seconds of CPU for a PDF): counted per
+        # address, like a form's submissions.
+        usage = hit_for_request(request=request, scope="disclosure:annual-report", rate=REPORT_RATE)
+        if usage.is_exceeded:
+            return rate_limited_response(request, retry_after=usage.retry_after)
     report = reports.annual_report(year=year, department=form.cleaned_data["org"])
     if output != "html":
         try:

@@ -229,6 +229,20 @@ def test_published_page_pdf_and_docx(client, known_year):
     assert document.tables[4].rows[1].cells[7].text == "11"  # 一、本年新收, 总计, the city
 
 
+def test_report_downloads_are_rate_limited_per_address_and_the_page_is_not(
+    client, known_year, monkeypatch
+):
+    from zaixian.disclosure import views
+
+    monkeypatch.setattr(views, "REPORT_RATE", "2/h")
+    url = "/zwgk/annual-report/2025/"
+
+    answers = [client.get(url, {"format": "docx"}).status_code for _ in range(3)]
+
+    assert answers == [200, 200, 429]
+    assert client.get(url).status_code == 200
+
+
 def test_report_page_refuses_bad_input(client, known_year):
     assert client.get("/zwgk/annual-report/2025/", {"org": "NOPE"}).status_code == 404
     assert client.get("/zwgk/annual-report/2025/", {"format": "xls"}).status_code == 400
