@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zaixian.core.fetching import FetchError, FetchResult, PoliteFetcher
 from zaixian.core.text import normalize
 from zaixian.monitoring import queries, registry, similarity
-from zaixian.monitoring.fetching import FetchError, FetchResult, PoliteFetcher
 from zaixian.monitoring.matching import default_lexicon
 from zaixian.monitoring.models import FetchRun, Item, ItemSample, Source, SourceCollection
 from zaixian.monitoring.parsing import (

@@ -17,10 +17,5 @@ def next_fetch_time(*, now: datetime, interval: timedelta, consecutive_errors: i
     return now + min(delay, max(MAX_BACKOFF, interval))
 
 
-def retry_delay(attempt: int, *, base: float = 0.5, cap: float = 8.0) -> float:
-    """Seconds to wait before retry number ``attempt`` (1, 2, …) within one fetch."""
-    return float(min(cap, base * (2 ** (attempt - 1))))
-
-
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "zaixian.analytics",
     "zaixian.monitoring",
     "zaixian.opinion",
+    "zaixian.evaluation",
     "zaixian.portal",
     "zaixian.accounts",
     "zaixian.demo",

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from zaixian.core.fetching import HostLimiter, PoliteFetcher
 from zaixian.monitoring import actions, registry
-from zaixian.monitoring.fetching import HostLimiter, PoliteFetcher
 from zaixian.monitoring.models import FetchRun, Item, Source
 from zaixian.monitoring.parsing import ItemDraft
 from zaixian.monitoring.tests.factories import SourceFactory

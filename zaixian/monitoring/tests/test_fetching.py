@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from zaixian.monitoring.fetching import FetchError, HostLimiter, PoliteFetcher
+from zaixian.core.fetching import FetchError, HostLimiter, PoliteFetcher, retry_delay
 
 
 def fetcher(**kwargs):
@@ -91,3 +91,7 @@ def test_host_limiter_waits_for_real():
     limiter.wait("a.example")
 
     assert time.monotonic() - start >= 0.09
+
+
+def test_retry_delay_doubles_up_to_the_cap():
+    assert [retry_delay(n, base=1, cap=5) for n in (1, 2, 3, 4)] == [1, 2, 4, 5]

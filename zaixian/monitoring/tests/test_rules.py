@@ -12,7 +12,7 @@ from zaixian.monitoring.parsing import (
     parse_list_page,
     parse_time,
 )
-from zaixian.monitoring.rules import next_fetch_time, retry_delay
+from zaixian.monitoring.rules import next_fetch_time
 
 
 @pytest.mark.parametrize(
@@ -50,10 +50,6 @@ def test_next_fetch_backs_off_after_errors(errors, expected):
     due = next_fetch_time(now=now, interval=timedelta(minutes=30), consecutive_errors=errors)
 
     assert due - now == expected
-
-
-def test_retry_delay_doubles_up_to_the_cap():
-    assert [retry_delay(n, base=1, cap=5) for n in (1, 2, 3, 4)] == [1, 2, 4, 5]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Polite HTTP fetching for the monitoring engine (no ORM).
+"""Polite HTTP fetching, shared by the monitoring engine and the site self-evaluation crawler
+(no ORM).
 
 Every request of a ``PoliteFetcher`` honours the host's robots.txt (read once per host with
 ``urllib.robotparser``), waits for the per-host minimum interval, sends the validators of the
@@ -20,8 +21,6 @@ from urllib.robotparser import RobotFileParser
 import requests
 from django.utils.translation import gettext as _
 
-from zaixian.monitoring.rules import retry_delay
-
 USER_AGENT = "ZaixianMonitor/1.0 (+https://github.com/zaixian; municipal public-opinion watch)"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -29,6 +28,11 @@ DEFAULT_MAX_REDIRECTS = 5
 DEFAULT_RETRIES = 2
 DEFAULT_HOST_INTERVAL = 1.0  # seconds between two requests to one host
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+def retry_delay(attempt: int, *, base: float = 0.5, cap: float = 8.0) -> float:
+    """Seconds to wait before retry number ``attempt`` (1, 2, …) within one fetch."""
+    return float(min(cap, base * (2 ** (attempt - 1))))
 
 
 class FetchError(Exception):
