@@ -9,9 +9,13 @@ has a cap (its share of the 100 points) and a price per finding; an office may a
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any, Protocol
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +59,7 @@ class Kind(StrEnum):
     VETO = "veto"
     DEDUCTION = "deduction"
     BONUS = "bonus"
+    NOTICE = "notice"  # shown with the findings, never scored
 
 
 @dataclass(frozen=True)
@@ -243,3 +248,309 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
 )
 INDICATOR_BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
+
+# Notices: what the evaluation says without scoring it (e.g. too few probes were taken).
+_NOTICES = _("Notices")
+NOTICE_INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "notice.probes", Kind.NOTICE, _NOTICES, _("Too few availability probes in the window")
+    ),
+)
+INDICATOR_BY_CODE.update({indicator.code: indicator for indicator in NOTICE_INDICATORS})
+BASE_SCORE = Decimal("100")
+
+
+# Scoring ---------------------------------------------------------------------------------------
+
+
+class Verdict(StrEnum):
+    PASSED = "passed"
+    FAILED_VETO = "failed_veto"  # a single-veto item failed, whatever the total
+    FAILED_SCORE = "failed_score"  # the total is below PASS_SCORE
+
+
+class HasIndicator(Protocol):
+    @property
+    def indicator(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class VetoLine:
+    code: str
+    findings: int
+
+    @property
+    def is_failed(self) -> bool:
+        return self.findings > 0
+
+    @property
+    def name(self) -> str:
+        return _indicator_name(self.code)
+
+
+@dataclass(frozen=True)
+class DeductionLine:
+    code: str
+    findings: int
+    cap: Decimal
+    price: Decimal
+
+    @property
+    def area(self) -> str:
+        """The item's area, in the current language."""
+        indicator = INDICATOR_BY_CODE.get(self.code)
+        return str(indicator.area) if indicator else ""
+
+    @property
+    def points(self) -> Decimal:
+        """What the item takes from 100: its findings at its price, never over its cap."""
+        return min(self.cap, self.findings * self.price)
+
+    @property
+    def name(self) -> str:
+        return _indicator_name(self.code)
+
+
+@dataclass(frozen=True)
+class BonusLine:
+    code: str
+    findings: int
+    cap: Decimal
+
+    @property
+    def holds(self) -> bool:
+        return self.findings > 0
+
+    @property
+    def points(self) -> Decimal:
+        return self.cap if self.holds else Decimal("0")
+
+    @property
+    def name(self) -> str:
+        return _indicator_name(self.code)
+
+
+@dataclass(frozen=True)
+class AreaSubtotal:
+    area: str
+    cap: Decimal
+    points: Decimal  # deducted
+
+    @property
+    def score(self) -> Decimal:
+        return self.cap - self.points
+
+
+def _indicator_name(code: str) -> str:
+    indicator = INDICATOR_BY_CODE.get(code)
+    return str(indicator.name) if indicator else code
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """A site's score: veto items, deduction items, bonus items and the verdict.
+
+    ``total`` = 100 − deductions + bonuses. Each deduction item is capped and the caps add up
+    to 100, so the total never falls below 0; bonuses are added on top and may take the total
+    over 100 (as in the indicators' table, where bonus points are added to the score). The
+    total is computed even when a veto item fails: offices still see the points, but the
+    verdict is "failed" whatever the total."""
+
+    vetoes: tuple[VetoLine, ...]
+    deductions: tuple[DeductionLine, ...]
+    bonuses: tuple[BonusLine, ...]
+
+    @property
+    def deducted(self) -> Decimal:
+        return sum((line.points for line in self.deductions), Decimal("0"))
+
+    @property
+    def bonus(self) -> Decimal:
+        return sum((line.points for line in self.bonuses), Decimal("0"))
+
+    @property
+    def total(self) -> Decimal:
+        return max(Decimal("0"), BASE_SCORE - self.deducted) + self.bonus
+
+    @property
+    def vetoes_failed(self) -> int:
+        return sum(1 for line in self.vetoes if line.is_failed)
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.vetoes_failed:
+            return Verdict.FAILED_VETO
+        if self.total < PASS_SCORE:
+            return Verdict.FAILED_SCORE
+        return Verdict.PASSED
+
+    @property
+    def is_passed(self) -> bool:
+        return self.verdict == Verdict.PASSED
+
+    @property
+    def areas(self) -> list[AreaSubtotal]:
+        """Deduction subtotals per area, in the table's order."""
+        subtotals: dict[str, list[Decimal]] = {}
+        for line in self.deductions:
+            cap_and_points = subtotals.setdefault(line.area, [Decimal("0"), Decimal("0")])
+            cap_and_points[0] += line.cap
+            cap_and_points[1] += line.points
+        return [AreaSubtotal(area, cap, points) for area, (cap, points) in subtotals.items()]
+
+    def to_json(self) -> dict[str, Any]:
+        """The scorecard as stored in ``EvaluationRun.scorecard`` (strings for decimals, so
+        the JSON column keeps them exact)."""
+        return {
+            "version": 1,
+            "total": str(self.total),
+            "deducted": str(self.deducted),
+            "bonus": str(self.bonus),
+            "verdict": str(self.verdict),
+            "is_passed": self.is_passed,
+            "vetoes_failed": self.vetoes_failed,
+            "vetoes": [{"code": line.code, "findings": line.findings} for line in self.vetoes],
+            "deductions": [
+                {
+                    "code": line.code,
+                    "findings": line.findings,
+                    "cap": str(line.cap),
+                    "price": str(line.price),
+                    "points": str(line.points),
+                }
+                for line in self.deductions
+            ],
+            "bonuses": [
+                {
+                    "code": line.code,
+                    "findings": line.findings,
+                    "cap": str(line.cap),
+                    "points": str(line.points),
+                }
+                for line in self.bonuses
+            ],
+            "areas": [
+                {"area": area.area, "cap": str(area.cap), "points": str(area.points)}
+                for area in self.areas
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, stored: dict[str, Any]) -> Scorecard:
+        """The stored scorecard again, with the caps and prices it was scored with."""
+        return cls(
+            vetoes=tuple(
+                VetoLine(code=row["code"], findings=int(row["findings"]))
+                for row in stored.get("vetoes", ())
+            ),
+            deductions=tuple(
+                DeductionLine(
+                    code=row["code"],
+                    findings=int(row["findings"]),
+                    cap=Decimal(row["cap"]),
+                    price=Decimal(row["price"]),
+                )
+                for row in stored.get("deductions", ())
+            ),
+            bonuses=tuple(
+                BonusLine(code=row["code"], findings=int(row["findings"]), cap=Decimal(row["cap"]))
+                for row in stored.get("bonuses", ())
+            ),
+        )
+
+
+def score(findings: Iterable[HasIndicator], *, extra_bonus: Iterable[str] = ()) -> Scorecard:
+    """Score a run's findings against ``INDICATORS``.
+
+    A finding under a veto code fails that item (the checks emit a veto finding only when the
+    item's line is crossed); a deduction item costs ``min(cap, findings × price)``; a finding
+    under a bonus code (or the code in ``extra_bonus``, e.g. a bonus an office recorded by
+    hand) means the bonus holds. Findings under notice or unknown codes do not score."""
+    counts = Counter(finding.indicator for finding in findings)
+    for code in extra_bonus:
+        counts[code] = max(counts[code], 1)
+    return Scorecard(
+        vetoes=tuple(
+            VetoLine(code=i.code, findings=counts[i.code])
+            for i in INDICATORS
+            if i.kind == Kind.VETO
+        ),
+        deductions=tuple(
+            DeductionLine(code=i.code, findings=counts[i.code], cap=i.cap, price=i.price)
+            for i in INDICATORS
+            if i.kind == Kind.DEDUCTION
+        ),
+        bonuses=tuple(
+            BonusLine(code=i.code, findings=counts[i.code], cap=i.cap)
+            for i in INDICATORS
+            if i.kind == Kind.BONUS
+        ),
+    )
+
+
+def price_of(code: str) -> Decimal:
+    """What one finding under ``code`` costs (0 for veto, bonus, notice and unknown codes), for
+    the ``points`` shown next to each finding; the item's cap applies to the total only."""
+    indicator = INDICATOR_BY_CODE.get(code)
+    return indicator.price if indicator and indicator.kind == Kind.DEDUCTION else Decimal("0")
+
+
+# Availability ----------------------------------------------------------------------------------
+
+
+def availability_rate(*, probes: int, failures: int) -> Decimal | None:
+    """Failed probes over all probes (None without probes)."""
+    if probes <= 0:
+        return None
+    return Decimal(failures) / Decimal(probes)
+
+
+@dataclass(frozen=True)
+class AvailabilityFigures:
+    """The availability window of a site: probes and failures, and the days short of probes."""
+
+    start: date
+    end: date  # inclusive
+    probes: int
+    failures: int
+    short_days: tuple[tuple[date, int], ...]  # days with fewer than PROBES_PER_DAY_AT_LEAST
+
+    @property
+    def rate(self) -> Decimal | None:
+        return availability_rate(probes=self.probes, failures=self.failures)
+
+    @property
+    def is_vetoed(self) -> bool:
+        """站点无法访问: failures at or over 5 % of the window's probes."""
+        return self.rate is not None and self.rate >= AVAILABILITY_VETO_RATE
+
+    @property
+    def has_enough_probes(self) -> bool:
+        """At least ``PROBES_PER_DAY_AT_LEAST`` probes on every day of the window."""
+        return self.probes > 0 and not self.short_days
+
+    @property
+    def always_up(self) -> bool:
+        return self.has_enough_probes and self.failures == 0
+
+
+def availability_figures(
+    probes: Iterable[tuple[date, bool]], *, end: date, days: int = AVAILABILITY_WINDOW_DAYS
+) -> AvailabilityFigures:
+    """Figures of the ``days`` days ending with ``end`` from (local day, opened) pairs; probes
+    outside the window are ignored."""
+    start = end - timedelta(days=days - 1)
+    per_day: Counter[date] = Counter()
+    failures = 0
+    for day, is_up in probes:
+        if start <= day <= end:
+            per_day[day] += 1
+            failures += 0 if is_up else 1
+    short = tuple(
+        (day, per_day[day])
+        for day in (start + timedelta(days=n) for n in range(days))
+        if per_day[day] < PROBES_PER_DAY_AT_LEAST
+    )
+    return AvailabilityFigures(
+        start=start, end=end, probes=sum(per_day.values()), failures=failures, short_days=short
+    )
