@@ -1,7 +1,6 @@
 """The letters of disclosure requests (the reply, the fee notice) and the annual report as
-documents: PDF through WeasyPrint (Pango lays out the Chinese text with the system's Noto CJK
-fonts) and DOCX through python-docx. Both are made from the same content, so the two files of
-a letter never say different things."""
+documents, in PDF and DOCX through core's shared rendering (``zaixian.core.documents``). Both
+are made from the same content, so the two files of a letter never say different things."""
 
 from __future__ import annotations
 
@@ -13,14 +12,16 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+# The content type and the error are part of this module's API: callers name them here.
+from zaixian.core.documents import (
+    DOCX_CONTENT_TYPE,  # noqa: F401
+    DocumentRenderingUnavailableError,  # noqa: F401
+    docx_bytes,
+    html_to_pdf,
+    new_docx,
+)
+
 logger = logging.getLogger(__name__)
-
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-CJK_FONT = "Noto Sans CJK SC"
-
-
-class DocumentRenderingUnavailableError(RuntimeError):
-    """WeasyPrint or the Pango library it needs is missing on this server."""
 
 
 @dataclass(frozen=True)
@@ -37,50 +38,15 @@ class Letter:
     notes: list[str] = field(default_factory=list)
 
 
-def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    # Documents are self-contained; never let a template (or data in it) make the server
-    # fetch a URL or read a local file.
-    raise ValueError(f"External resources are not allowed in documents: {url[:80]}")
-
-
-def html_to_pdf(html: str) -> bytes:
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as error:  # OSError: Pango's shared library is missing
-        logger.error("PDF rendering unavailable: %s", error)
-        raise DocumentRenderingUnavailableError(str(error)) from error
-    pdf: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
-    return pdf
-
-
 def letter_pdf(letter: Letter) -> bytes:
     return html_to_pdf(render_to_string("disclosure/documents/letter.html", {"letter": letter}))
-
-
-def _docx_document() -> Any:
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = CJK_FONT
-    style.font.size = Pt(12)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), CJK_FONT)
-    return document
-
-
-def _docx_bytes(document: Any) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def letter_docx(letter: Letter) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    document = _docx_document()
+    document = new_docx()
     for text, size in ((letter.issuer, 18), (letter.title, 20)):
         heading = document.add_paragraph()
         heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -97,7 +63,7 @@ def letter_docx(letter: Letter) -> bytes:
         document.add_paragraph(text)
     for text in (letter.signature, letter.date_text):
         document.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return _docx_bytes(document)
+    return docx_bytes(document)
 
 
 # --- The annual report -----------------------------------------------------------------------
@@ -157,7 +123,7 @@ def annual_report_docx(report: Any) -> bytes:
     """The report as a Word document: the six sections with tables 2, 3 and 4."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    document = _docx_document()
+    document = new_docx()
     title = document.add_heading(report.title, level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     hand = "（人工填报）"
@@ -215,4 +181,4 @@ def annual_report_docx(report: Any) -> bytes:
     document.add_heading("六、其他需要报告的事项", level=1)
     for text in (report.other_matters or "").splitlines() or ["—"]:
         document.add_paragraph(text)
-    return _docx_bytes(document)
+    return docx_bytes(document)

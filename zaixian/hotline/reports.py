@@ -26,6 +26,15 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from zaixian.cases.models import Case
+from zaixian.core.documents import (
+    DOCX_CONTENT_TYPE,
+    PDF_CONTENT_TYPE,
+    add_docx_table,
+    docx_bytes,
+    html_to_pdf,
+    new_docx,
+    png_bar_chart,
+)
 from zaixian.core.models import Department
 from zaixian.hotline import rules
 from zaixian.hotline.models import HotlineCase, HotlineCategory
@@ -387,8 +396,8 @@ def bulletin_charts_svg(bulletin: Bulletin) -> dict[str, str]:
 
 # --- Rendering -----------------------------------------------------------------------------
 
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = PDF_CONTENT_TYPE
+DOCX = DOCX_CONTENT_TYPE
 HTML = "text/html; charset=utf-8"
 
 
@@ -403,44 +412,17 @@ def render_bulletin(bulletin: Bulletin, *, fmt: str) -> tuple[bytes, str]:
     )
     if fmt == "html":
         return html.encode(), HTML
-    import weasyprint
-
-    def refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        raise ValueError(f"External resources are not allowed in the bulletin: {url[:80]}")
-
-    return weasyprint.HTML(string=html, url_fetcher=refuse).write_pdf(), PDF
+    return html_to_pdf(html), PDF
 
 
 def _png_chart(rows: list[Volume], title: str) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import font_manager
-    from matplotlib import pyplot as plt
-
-    cjk = [f.name for f in font_manager.fontManager.ttflist if "Noto Sans CJK" in f.name]
-    if cjk:
-        plt.rcParams["font.family"] = cjk[0]
-    figure, axes = plt.subplots(figsize=(6.4, 0.35 * max(len(rows), 3) + 0.8), dpi=120)
-    labels = [row.label for row in reversed(rows)]
-    axes.barh(labels, [row.count for row in reversed(rows)], color="#1d5fa8")
-    axes.set_title(title)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    plt.close(figure)
-    return buffer.getvalue()
+    return png_bar_chart([(row.label, row.count) for row in rows], title=title)
 
 
 def _docx(bulletin: Bulletin) -> bytes:
-    from docx import Document
-    from docx.oxml.ns import qn
     from docx.shared import Cm
 
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Noto Sans CJK SC"
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")
+    document = new_docx()
     document.add_heading(bulletin.title, level=0)
     document.add_paragraph(
         _(
@@ -457,19 +439,11 @@ def _docx(bulletin: Bulletin) -> bytes:
 
     def volume_table(title: str, rows: list[Volume]) -> None:
         document.add_heading(title, level=1)
-        table = document.add_table(rows=1, cols=3)
-        table.style = "Table Grid"
-        for cell, text in zip(
-            table.rows[0].cells, [_("Item"), _("This month"), _("Previous month")], strict=True
-        ):
-            cell.text = str(text)
-        for row in rows:
-            cells = table.add_row().cells
-            cells[0].text, cells[1].text, cells[2].text = (
-                row.label,
-                str(row.count),
-                str(row.previous),
-            )
+        add_docx_table(
+            document,
+            [_("Item"), _("This month"), _("Previous month")],
+            [[row.label, str(row.count), str(row.previous)] for row in rows],
+        )
         if rows:
             document.add_picture(io.BytesIO(_png_chart(rows[:10], title)), width=Cm(15))
 
@@ -478,8 +452,6 @@ def _docx(bulletin: Bulletin) -> bytes:
     volume_table(_("By category"), bulletin.by_category)
     volume_table(_("By department"), bulletin.by_department)
     document.add_heading(_("Departments ranked"), level=1)
-    table = document.add_table(rows=1, cols=6)
-    table.style = "Table Grid"
     headers = [
         _("Rank"),
         _("Department"),
@@ -488,24 +460,23 @@ def _docx(bulletin: Bulletin) -> bytes:
         _("Satisfaction rate"),
         _("Call-backs"),
     ]
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = str(text)
-    for row in bulletin.departments:
-        cells = table.add_row().cells
-        values = [
-            str(row.rank),
-            row.department,
-            str(row.cases),
-            _percent(row.on_time_rate),
-            _percent(row.satisfaction_rate),
-            str(row.called_back),
-        ]
-        for cell, text in zip(cells, values, strict=True):
-            cell.text = text
+    add_docx_table(
+        document,
+        [str(header) for header in headers],
+        [
+            [
+                str(row.rank),
+                row.department,
+                str(row.cases),
+                _percent(row.on_time_rate),
+                _percent(row.satisfaction_rate),
+                str(row.called_back),
+            ]
+            for row in bulletin.departments
+        ],
+    )
     volume_table(_("Hot topics"), bulletin.hot_words)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)
 
 
 def _percent(value: float | None) -> str:

@@ -18,13 +18,21 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zaixian.core.documents import (
+    DOCX_CONTENT_TYPE,
+    PDF_CONTENT_TYPE,
+    add_docx_table,
+    docx_bytes,
+    html_to_pdf,
+    new_docx,
+)
 from zaixian.core.text import segment_query
 from zaixian.monitoring.models import Item
 from zaixian.opinion import rules
 from zaixian.opinion.models import Event, Incident, Report, Reprint
 
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = PDF_CONTENT_TYPE
+DOCX = DOCX_CONTENT_TYPE
 HTML = "text/html; charset=utf-8"
 FORMATS = ("html", "pdf", "docx")
 
@@ -420,23 +428,13 @@ def render_report(report: OpinionReport, *, fmt: str) -> tuple[bytes, str]:
     )
     if fmt == "html":
         return html.encode(), HTML
-    import weasyprint
-
-    def refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        raise ValueError(f"External resources are not allowed in reports: {url[:80]}")
-
-    return weasyprint.HTML(string=html, url_fetcher=refuse).write_pdf(), PDF
+    return html_to_pdf(html), PDF
 
 
 def _docx(report: OpinionReport) -> bytes:
-    from docx import Document
-    from docx.oxml.ns import qn
     from docx.shared import Cm
 
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Noto Sans CJK SC"
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")
+    document = new_docx()
     document.add_heading(report.title, level=0)
     document.add_paragraph(f"{report.number_label}    {report.period}")
     for line in report.summary:
@@ -446,13 +444,7 @@ def _docx(report: OpinionReport) -> bytes:
         document.add_picture(io.BytesIO(png), width=Cm(15))
 
     def table(header: list[str], rows: list[list[str]]) -> None:
-        grid = document.add_table(rows=1, cols=len(header))
-        grid.style = "Table Grid"
-        for cell, text in zip(grid.rows[0].cells, header, strict=True):
-            cell.text = text
-        for row in rows:
-            for cell, text in zip(grid.add_row().cells, row, strict=True):
-                cell.text = text
+        add_docx_table(document, [str(text) for text in header], rows)
 
     if report.clocks:
         document.add_heading(_("Response clocks"), level=1)
@@ -489,6 +481,4 @@ def _docx(report: OpinionReport) -> bytes:
     if report.reprints:
         document.add_heading(_("Reprints of our articles"), level=1)
         table([_("Outlet"), _("Reprints")], [[r.outlet, str(r.count)] for r in report.reprints])
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)

@@ -9,26 +9,14 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from zaixian.core.documents import (
+    DocumentRenderingUnavailableError,  # noqa: F401 — callers catch it under this module's name
+    html_to_pdf,
+)
+
 logger = logging.getLogger(__name__)
-
-
-class DocumentRenderingUnavailableError(RuntimeError):
-    """WeasyPrint or the Pango library it needs is missing on this server."""
-
-
-def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    # Documents are self-contained; never let a template (or data in it) make the server
-    # fetch a URL or read a local file.
-    raise ValueError(f"External resources are not allowed in documents: {url[:80]}")
 
 
 def render_pdf(*, template_name: str, context: dict[str, Any]) -> bytes:
     """Render ``template_name`` to PDF bytes."""
-    html = render_to_string(template_name, context)
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as error:  # OSError: Pango's shared library is missing
-        logger.error("PDF rendering unavailable: %s", error)
-        raise DocumentRenderingUnavailableError(str(error)) from error
-    pdf: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
-    return pdf
+    return html_to_pdf(render_to_string(template_name, context))
