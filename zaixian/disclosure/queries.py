@@ -358,3 +358,39 @@ def request_departments_for_officer(*, user: Any) -> QuerySet[Department]:
 def may_register_requests(*, user: Any) -> bool:
     """Case officers register the requests that reach their organisations on paper."""
     return user_has_role(user, Role.CASE_OFFICER)
+
+
+# --- Reads for the site self-evaluation and the yearly work report ---------------------------
+
+
+def late_requests(
+    *, since: date, today: date, department: Department | None = None
+) -> QuerySet[DisclosureRequest]:
+    """Requests received since ``since`` that are past their deadline: still open on
+    ``today`` with the clock running after their due date, or answered after it (Article 33's
+    20 working days, extended or stopped as the case engine's clock records)."""
+    open_overdue = Q(
+        case__is_closed=False, case__suspended_since__isnull=True, case__due_on__lt=today
+    )
+    answered_late = Q(case__is_on_time=False) | Q(
+        concluded_on__isnull=False,
+        case__due_on__isnull=False,
+        concluded_on__gt=F("case__due_on"),
+    )
+    return (
+        DisclosureRequest.objects.filter(
+            _organisation_scope(department=department, include_subdepartments=True),
+            received_on__gte=since,
+        )
+        .filter(open_overdue | answered_late)
+        .select_related("case", "department")
+        .order_by("received_on", "pk")
+    )
+
+
+def items_published_under(*, root: Page, start: date, end: date) -> QuerySet[DisclosureItemPage]:
+    """Live items below ``root`` (a site's root page) published between ``start`` and
+    ``end`` inclusive."""
+    return (
+        published_items().descendant_of(root).filter(publish_date__gte=start, publish_date__lte=end)
+    )

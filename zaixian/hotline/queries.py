@@ -320,3 +320,107 @@ def cases_to_supervise(*, now: Any = None) -> QuerySet[HotlineCase]:
     return HotlineCase.objects.filter(
         case__in=overdue, case__state__in=rules.OPEN_AT_DEPARTMENT
     ).select_related("case", "lead_department")
+
+
+# --- Reads for the site self-evaluation and the yearly work report ---------------------------
+
+# Kinds of message that expect an answer (咨询、求助、投诉、举报、建议): praise and public
+# sentiment are recorded, not answered, so they never count as unanswered.
+KINDS_EXPECTING_REPLY = (
+    rules.Kind.CONSULTATION,
+    rules.Kind.HELP,
+    rules.Kind.COMPLAINT,
+    rules.Kind.REPORT,
+    rules.Kind.SUGGESTION,
+)
+
+
+def _held_by(department: Department | None) -> Q:
+    """Cases of ``department`` and its sub-departments: those it leads, and those not yet
+    dispatched that it holds (None: every case)."""
+    if department is None:
+        return Q()
+    path = Department.objects.values_list("path", flat=True).get(pk=department.pk)
+    return Q(lead_department__path__startswith=path) | Q(
+        lead_department__isnull=True, case__department__path__startswith=path
+    )
+
+
+def late_replied_cases(
+    *, since: Any, now: Any, department: Department | None = None
+) -> QuerySet[HotlineCase]:
+    """Cases (merged ones left out) whose reply was due between ``since`` and ``now`` and came
+    after its due moment, or has not come and the case is still open; the latest due first."""
+    from django.db.models import F
+
+    return (
+        HotlineCase.objects.filter(
+            _held_by(department),
+            merged_into__isnull=True,
+            reply_due_at__gte=since,
+            reply_due_at__lt=now,
+        )
+        .filter(
+            Q(replied_at__gt=F("reply_due_at")) | Q(replied_at__isnull=True, case__is_closed=False)
+        )
+        .select_related("case", "lead_department")
+        .order_by("-reply_due_at", "-pk")
+    )
+
+
+def unanswered_cases(
+    *, received_from: Any, received_before: Any, department: Department | None = None
+) -> QuerySet[HotlineCase]:
+    """Open cases expecting a reply, received between ``received_from`` and
+    ``received_before``, that have no reply yet; the oldest first."""
+    return (
+        HotlineCase.objects.filter(
+            _held_by(department),
+            merged_into__isnull=True,
+            kind__in=KINDS_EXPECTING_REPLY,
+            received_at__gte=received_from,
+            received_at__lt=received_before,
+            replied_at__isnull=True,
+            case__is_closed=False,
+        )
+        .select_related("case", "lead_department")
+        .order_by("received_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class MessageFigures:
+    """The yearly work report's 留言办理 figures of the cases received in a year."""
+
+    received: int
+    closed: int
+    average_days: float | None  # from receipt to closing, of the closed ones
+    published: int  # closed with the caller's consent to publication and a reply
+
+
+def message_figures(
+    *, start: Any, end: Any, department: Department | None = None
+) -> MessageFigures:
+    """Cases received in [``start``, ``end``) (merged ones left out) and how they ended."""
+    from django.db.models import Avg, Count, ExpressionWrapper, F, fields
+
+    cases = HotlineCase.objects.filter(
+        _held_by(department), merged_into__isnull=True, received_at__gte=start, received_at__lt=end
+    )
+    closed = cases.filter(case__state=rules.CLOSED, case__closed_at__isnull=False)
+    figures = closed.aggregate(
+        n=Count("pk"),
+        duration=Avg(
+            ExpressionWrapper(
+                F("case__closed_at") - F("received_at"), output_field=fields.DurationField()
+            )
+        ),
+        published=Count("pk", filter=Q(agrees_to_publish=True) & ~Q(reply="")),
+    )
+    duration = figures["duration"]
+    return MessageFigures(
+        received=cases.count(),
+        closed=figures["n"],
+        average_days=round(duration.total_seconds() / 86400, 1) if duration is not None else None,
+        published=figures["published"],
+    )

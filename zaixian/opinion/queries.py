@@ -169,3 +169,12 @@ def dashboard(user: Any, *, now: datetime) -> Dashboard:
 
 def open_alert_for_user(user: Any, pk: int) -> Alert | None:
     return alerts_for_user(user, status=None).filter(pk=pk).first()
+
+
+# --- Reads for the yearly work report ----------------------------------------------------------
+
+
+def concerns_answered(*, start: datetime, end: datetime) -> int:
+    """Incidents whose public concern was answered (回应公众关注热点或重大舆情) in
+    [``start``, ``end``)."""
+    return Incident.objects.filter(response_at__gte=start, response_at__lt=end).count()

@@ -136,3 +136,37 @@ def feed_channel(*, page_id: int) -> ChannelPage | None:
 def feed_articles(*, channel: ChannelPage) -> list[ArticlePage]:
     """The newest live articles of a channel, for its RSS feed."""
     return list(channel_articles(channel=channel).defer(None)[:FEED_LENGTH])
+
+
+# --- Reads for the yearly work report ----------------------------------------------------------
+
+
+def articles_by_channel_kind(*, site: Site, start: Any, end: Any) -> dict[str, int]:
+    """Live articles of ``site`` published in [``start``, ``end``), counted by the kind of
+    the channel they are in (news, notice, policy, other; "" outside any channel)."""
+    from zaixian.portal.models import ArticlePage, ChannelPage
+
+    root = site.root_page
+    kinds = dict(ChannelPage.objects.descendant_of(root).values_list("path", "kind"))
+    counts: dict[str, int] = {}
+    step = ArticlePage.steplen
+    paths = (
+        ArticlePage.objects.live()
+        .descendant_of(root)
+        .filter(publish_time__gte=start, publish_time__lt=end)
+        .values_list("path", flat=True)
+    )
+    for path in paths.iterator(chunk_size=5000):
+        kind = kinds.get(path[:-step], "")
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def topic_counts(*, site: Site, start: Any, end: Any) -> tuple[int, int]:
+    """Live special topics (专题) of ``site``: how many there are, and how many were first
+    published in [``start``, ``end``)."""
+    from zaixian.portal.models import TopicPage
+
+    topics = TopicPage.objects.live().descendant_of(site.root_page)
+    opened = topics.filter(first_published_at__gte=start, first_published_at__lt=end)
+    return topics.count(), opened.count()

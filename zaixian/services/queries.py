@@ -244,3 +244,44 @@ def item_rating(*, item: ServiceItem) -> RatingRow:
 def application_url(case: Case) -> str:
     """The applicant's page of the application behind ``case`` (named by the case type)."""
     return reverse("services:application", args=[case.application.pk])
+
+
+# --- Reads for the yearly work report ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceFigures:
+    """The yearly work report's 办事服务 figures."""
+
+    items: int  # published service items
+    fully_online_items: int
+    applications: int  # submitted in the year
+    by_citizens: int  # 自然人办件
+    by_organisations: int  # 法人办件
+
+
+def service_figures(
+    *, start: Any, end: Any, department: Department | None = None
+) -> ServiceFigures:
+    """Published items (now) and the applications submitted in [``start``, ``end``)."""
+    items = ServiceItem.objects.filter(is_published=True)
+    applications = Application.objects.filter(
+        case__isnull=False, submitted_at__gte=start, submitted_at__lt=end
+    )
+    if department is not None:
+        items = items.filter(department__path__startswith=department.path)
+        applications = applications.filter(item__department__path__startswith=department.path)
+    counts = applications.aggregate(
+        total=Count("pk"),
+        citizens=Count("pk", filter=Q(applicant__public_profile__kind="citizen")),
+        organisations=Count("pk", filter=Q(applicant__public_profile__kind="organisation")),
+    )
+    return ServiceFigures(
+        items=items.count(),
+        fully_online_items=items.filter(
+            online_depth__gte=ServiceItem.OnlineDepth.FULLY_ONLINE
+        ).count(),
+        applications=counts["total"],
+        by_citizens=counts["citizens"],
+        by_organisations=counts["organisations"],
+    )
