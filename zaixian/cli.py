@@ -161,7 +161,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 # Subcommands that hand everything after them to one Django management command, which the
 # app that owns them provides: `zaixian publish …` runs `publish_static …`.
-DJANGO_COMMANDS = {"publish": "publish_static", "analytics": "analytics"}
+DJANGO_COMMANDS = {"publish": "publish_static", "analytics": "analytics", "evaluate": "evaluate"}
 
 
 def cmd_django(name: str, args: argparse.Namespace) -> int:
@@ -309,6 +309,12 @@ def build_parser() -> argparse.ArgumentParser:
             "write the sites' static trees for nginx or a CDN",
             "Rebuild a site's static tree; `zaixian publish --help` shows the options.",
             partial(cmd_django, "publish"),
+        ),
+        (
+            "evaluate",
+            "check a government site against the national indicators (网站自查)",
+            "Crawl and check a site; `zaixian evaluate --help` shows the options.",
+            partial(cmd_django, "evaluate"),
         ),
     ]
     for name, summary, description, func in passthrough:

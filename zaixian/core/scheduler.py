@@ -107,6 +107,19 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         "*/10 * * * *",
         "zaixian.opinion.tasks.evaluate_alert_rules_task",
     ),
+    # The inspection counts a home page that has not opened within 15 s over a week; 48 probes
+    # a day (the indicators ask for at least 20) give each failure a weight of about 0.3 %.
+    PeriodicJob(
+        "evaluation-availability-probes",
+        "*/30 * * * *",
+        "zaixian.evaluation.tasks.probe_all_targets_task",
+    ),
+    PeriodicJob(
+        "evaluation-daily-runs", "30 3 * * *", "zaixian.evaluation.tasks.evaluate_all_targets_task"
+    ),
+    PeriodicJob(
+        "evaluation-first-runs", "*/5 * * * *", "zaixian.evaluation.tasks.evaluate_new_targets_task"
+    ),
 ]
 
 

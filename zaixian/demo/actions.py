@@ -51,6 +51,7 @@ from zaixian.demo.seed import (
 from zaixian.disclosure import actions as disclosure_actions
 from zaixian.disclosure.demo import load_disclosure_demo
 from zaixian.disclosure.models import DisclosureIndexPage
+from zaixian.evaluation.demo import load_evaluation_demo
 from zaixian.hotline.demo import load_hotline_demo
 from zaixian.opinion.demo import load_opinion_demo
 from zaixian.portal import actions as portal_actions
@@ -178,6 +179,7 @@ def load_demo(
         load_hotline_demo(stdout=_ProgressWriter(progress))
         load_analytics_demo(stdout=_ProgressWriter(progress))
         load_opinion_demo(stdout=_ProgressWriter(progress))
+        load_evaluation_demo(stdout=_ProgressWriter(progress))
         counts = demo_counts()
         return DemoSummary(
             created=False,
@@ -225,6 +227,7 @@ def load_demo(
         load_hotline_demo(stdout=_ProgressWriter(progress))
         load_analytics_demo(stdout=_ProgressWriter(progress))
         load_opinion_demo(stdout=_ProgressWriter(progress))
+        load_evaluation_demo(stdout=_ProgressWriter(progress))
     counts = demo_counts()
     return DemoSummary(
         created=True,
