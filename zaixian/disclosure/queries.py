@@ -369,8 +369,13 @@ def late_requests(
     """Requests received since ``since`` that are past their deadline: still open on
     ``today`` with the clock running after their due date, or answered after it (Article 33's
     20 working days, extended or stopped as the case engine's clock records)."""
+    # A concluded request stays open (not closed) for a while, but its clock has stopped.
     open_overdue = Q(
-        case__is_closed=False, case__suspended_since__isnull=True, case__due_on__lt=today
+        concluded_on__isnull=True,
+        case__is_closed=False,
+        case__finished_on__isnull=True,
+        case__suspended_since__isnull=True,
+        case__due_on__lt=today,
     )
     answered_late = Q(case__is_on_time=False) | Q(
         concluded_on__isnull=False,
