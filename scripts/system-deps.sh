@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Install the Debian packages the platform and its tests use, when they are missing and we are
 # root. `system-deps.sh runtime` checks only what the running site needs (`make run`): Pango
-# and a CJK font, with which WeasyPrint renders the Chinese decision documents as PDF. Without
-# argument (`make test`) also Chromium for browser tests, gettext for translations, and nginx
+# and a CJK font, with which WeasyPrint renders the Chinese decision documents as PDF, and
+# Chromium, in which the site self-evaluation checks accessibility and takes screenshots. Without
+# argument (`make test`) also gettext for translations, and nginx
 # (with its brotli_static module) and wrk for the static publishing test and benchmarks.
 set -u
 needed=()
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1" || compgen -G "/usr/lib/*/$1*" >/dev/null; }
 have_lib libpangoft2-1.0.so.0 || needed+=(libpango-1.0-0 libpangoft2-1.0-0)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || needed+=(fonts-noto-cjk)
+command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 if [ "${1:-}" != "runtime" ]; then
-  command -v chromium >/dev/null 2>&1 || needed+=(chromium)
   command -v msgfmt >/dev/null 2>&1 || needed+=(gettext)
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || needed+=(nginx)
   compgen -G "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so" >/dev/null \
