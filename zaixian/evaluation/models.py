@@ -264,3 +264,73 @@ class WordingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.wrong} → {self.correct}" if self.correct else self.wrong
+
+
+class YearlyReportFacts(models.Model):
+    """What a site's yearly work report (政府网站工作年度报表) needs that the platform's data
+    cannot give, entered by the site's office once a year. Figures the platform counts (visits,
+    publishing, services, messages, its own evaluations) are never entered here."""
+
+    class SiteType(models.TextChoices):
+        PORTAL = "portal", _("Government portal")
+        DEPARTMENT = "department", _("Department website")
+
+    target = models.ForeignKey(
+        EvaluationTarget,
+        verbose_name=_("site"),
+        related_name="yearly_facts",
+        on_delete=models.CASCADE,
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    site_type = models.CharField(
+        _("site type"), max_length=20, choices=SiteType.choices, blank=True
+    )
+    # 解读回应: what the platform does not record.
+    interpretation_products = models.PositiveIntegerField(
+        _("interpretation products (graphics, videos)"), null=True, blank=True
+    )
+    media_comments = models.PositiveIntegerField(_("media commentaries"), null=True, blank=True)
+    # 互动交流
+    surveys = models.PositiveIntegerField(_("consultations and surveys"), null=True, blank=True)
+    interviews = models.PositiveIntegerField(_("online interviews"), null=True, blank=True)
+    has_smart_answers = models.BooleanField(_("offers intelligent Q&A"), null=True, blank=True)
+    # 安全防护: checks and problems outside the platform's own evaluations (e.g. by the
+    # public-security bureau or a contractor), added to the platform's figures.
+    other_security_checks = models.PositiveIntegerField(
+        _("other security checks"), default=0, blank=True
+    )
+    other_problems_found = models.PositiveIntegerField(
+        _("problems found by other checks"), default=0, blank=True
+    )
+    other_problems_fixed = models.PositiveIntegerField(_("of those, fixed"), default=0, blank=True)
+    has_monitoring = models.BooleanField(
+        _("security monitoring and warning in place"), null=True, blank=True
+    )
+    has_emergency_drill = models.BooleanField(_("emergency drill held"), null=True, blank=True)
+    has_security_officer = models.BooleanField(_("security officer named"), null=True, blank=True)
+    # 移动新媒体 and 创新发展
+    new_media_accounts = models.TextField(
+        _("new-media accounts"),
+        blank=True,
+        help_text=_("One per line: kind (Weibo, WeChat, app…), name, posts in the year."),
+    )
+    innovation = models.TextField(_("innovation and development"), blank=True)
+    # 填报
+    filler = models.CharField(_("filled in by"), max_length=50, blank=True)
+    reviewer = models.CharField(_("reviewed by"), max_length=50, blank=True)
+    phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    filled_on = models.DateField(_("filled in on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "target"]
+        verbose_name = _("yearly report facts")
+        verbose_name_plural = _("yearly report facts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "year"], name="evaluation_yearly_facts_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.year}"
