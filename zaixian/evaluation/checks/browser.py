@@ -21,20 +21,24 @@ the run records the message as a notice and scores the rest.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zaixian.evaluation.checks import FindingData
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, Playwright
@@ -52,6 +56,9 @@ MOBILE_LOAD_WAIT_MS = 1_000
 # A common small phone (iPhone SE / 8) in CSS pixels.
 MOBILE_VIEWPORT = {"width": 375, "height": 667}
 DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
+# A page that sends the visitor on (script, meta refresh) is followed this many times.
+NAVIGATION_RETRIES = 3
+HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Scrollbars and sub-pixel rounding make a few pixels of overflow harmless.
 OVERFLOW_TOLERANCE_PX = 8
 # Text under 12 CSS px is hard to read on a phone (GB/T 37668 asks for resizable, legible
@@ -280,11 +287,11 @@ class BrowserAudit:
             page.on("pageerror", lambda error: record.script_errors.append(str(error)[:300]))
             network = _NetworkMeter(desktop.new_cdp_session(page))
             load_finished = self._open(page, url, record)
-            violations = self._axe(page)
+            violations = self._settled(page, lambda: self._axe(page))
             record.violations = len(violations)
             record.findings.extend(self._accessibility_findings(url, violations))
-            timing = _navigation_timing(page) if load_finished else None
-            record.load_ms = timing
+            if load_finished:
+                record.load_ms = self._settled(page, lambda: _navigation_timing(page))
             record.requests, record.weight_bytes = network.totals()
             record.findings.extend(self._performance_findings(url, record, load_finished))
             if screenshot and record.findings:
@@ -303,7 +310,7 @@ class BrowserAudit:
             page = mobile.new_page()
             # A page whose load never ended on the desktop is not waited for twice.
             self._open(page, url, None, load_wait_ms=None if load_finished else MOBILE_LOAD_WAIT_MS)
-            mobile_findings = self._mobile_findings(url, page)
+            mobile_findings = self._settled(page, lambda: self._mobile_findings(url, page))
             if screenshot and mobile_findings and not record.findings:
                 shot = _evidence_screenshot(page, highlight=None)
                 mobile_findings[0] = _with_screenshot(mobile_findings[0], shot)
@@ -420,6 +427,12 @@ class BrowserAudit:
                     _("The page answered with HTTP status %(status)d.")
                     % {"status": response.status}
                 )
+            content_type = response.headers.get("content-type", "").split(";")[0].strip()
+            if content_type and content_type not in HTML_CONTENT_TYPES:
+                raise PageAuditError(
+                    _("Not an HTML page (%(content_type)s); it is not checked in the browser.")
+                    % {"content_type": content_type}
+                )
         remaining = self.page_timeout_ms - round((time.monotonic() - started) * 1000)
         if load_wait_ms is not None:
             remaining = min(remaining, load_wait_ms)
@@ -431,12 +444,32 @@ class BrowserAudit:
             return False
         return True
 
-    def _axe(self, page: Page) -> list[dict[str, Any]]:
-        from axe_playwright_python.sync_playwright import Axe
+    def _settled(self, page: Page, action: Callable[[], _T]) -> _T:
+        """Run ``action`` on the page; when the page navigates meanwhile (a script or a meta
+        refresh sending the visitor on, common on the home pages of government sites), wait
+        for the next document and run it again."""
+        from playwright.sync_api import Error as PlaywrightError
 
-        violations: list[dict[str, Any]] = (
-            Axe().run(page, options=AXE_OPTIONS).response["violations"]
+        for attempt in range(1, NAVIGATION_RETRIES + 1):
+            try:
+                return action()
+            except PlaywrightError as error:
+                if attempt == NAVIGATION_RETRIES or "context was destroyed" not in str(error):
+                    raise
+                with contextlib.suppress(PlaywrightError):
+                    page.wait_for_load_state("load", timeout=self.page_timeout_ms)
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _axe(self, page: Page) -> list[dict[str, Any]]:
+        """axe-core's violations of the WCAG 2.1 A and AA rules on the page as it is now."""
+        # The axe.min.js bundled with axe_playwright_python, injected and run in one
+        # evaluation, so a navigation cannot come between the two.
+        from axe_playwright_python.base import AXE_SCRIPT
+
+        results: dict[str, Any] = page.evaluate(
+            f"{AXE_SCRIPT}\n;axe.run(document, {json.dumps(AXE_OPTIONS)})"
         )
+        violations: list[dict[str, Any]] = results["violations"]
         return violations
 
     def _accessibility_findings(

@@ -81,6 +81,11 @@ PAGES: dict[str, bytes] = {
         head="<script>throw new Error('boom');</script><script>undefinedFunction();</script>",
     ),
     "/stuck": html_page(CLEAN_BODY.replace('src="/logo.png"', 'src="/hang.png"')),
+    # Many government home pages send the visitor on with a script or a meta refresh.
+    "/redirect": b"<!doctype html><html><head><script>location.href='/clean'</script>"
+    b"</head></html>",
+    "/refresh": b"<!doctype html><html><head><meta http-equiv='refresh' content='0;url=/clean'>"
+    b"</head></html>",
     "/heavy": html_page(CLEAN_BODY.replace('src="/logo.png"', 'src="/big.png"')),
 }
 
@@ -98,6 +103,8 @@ class FixtureSite(BaseHTTPRequestHandler):
             return
         if path == "/logo.png":
             self.reply(200, PIXEL_PNG, "image/png")
+        elif path == "/doc.pdf":
+            self.reply(200, b"%PDF-1.4\n%%EOF\n", "application/pdf")
         elif path == "/big.png":
             # Not a valid PNG: only the bytes on the wire matter here.
             self.reply(200, b"\0" * 300_000, "image/png")
@@ -315,7 +322,13 @@ def test_page_whose_load_never_ends_is_audited_and_reported_slow(audit, site):
 
 @pytest.mark.browser
 def test_broken_pages_do_not_stop_the_sample(audit, site):
-    urls = [f"{site}/missing", f"{site}/hang", f"{site}/scripts", "http://127.0.0.1:9/closed"]
+    urls = [
+        f"{site}/missing",
+        f"{site}/hang",
+        f"{site}/scripts",
+        "http://127.0.0.1:9/closed",
+        f"{site}/doc.pdf",
+    ]
 
     result = audit.audit_sample(urls)
 
@@ -324,6 +337,7 @@ def test_broken_pages_do_not_stop_the_sample(audit, site):
     assert "404" in errors[f"{site}/missing"]
     assert "2.5" in errors[f"{site}/hang"]
     assert errors["http://127.0.0.1:9/closed"]
+    assert "application/pdf" in errors[f"{site}/doc.pdf"]
     assert f"{site}/scripts" not in errors
     scripts = result.pages[2]
     assert scripts.findings == []
@@ -332,6 +346,15 @@ def test_broken_pages_do_not_stop_the_sample(audit, site):
     assert result.findings == []
     assert result.bonus is None  # not every page could be audited
     assert audit.is_open
+
+
+@pytest.mark.parametrize("path", ["/redirect", "/refresh"])
+@pytest.mark.browser
+def test_page_that_sends_the_visitor_on_is_audited_where_it_lands(audit, site, path):
+    page = audit.audit_page(f"{site}{path}")
+
+    assert page.is_audited, page.error
+    assert page.findings == []
 
 
 @pytest.mark.browser
