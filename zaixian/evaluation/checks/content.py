@@ -180,9 +180,11 @@ def kind_of_column(name: str) -> ColumnKind | None:
 
 @dataclass
 class DatedList:
-    """The page's main list: its items' dates (one per item) and the container."""
+    """The page's main list: its items' plausible dates (one per item), and how many items
+    show a date at all (an event's future date included) or none."""
 
     dates: list[date] = field(default_factory=list)
+    dated_items: int = 0
     undated_items: int = 0
 
 
@@ -243,6 +245,7 @@ class PageAnalysis:
     def dated_list(self) -> DatedList:
         """The container holding the most dated link items (li or table rows)."""
         by_parent: dict[int, DatedList] = {}
+        latest = self.today + timedelta(days=1)
         for item in _LIST_ITEMS(self.root):
             parent = item.getparent()
             key = id(parent)
@@ -251,13 +254,15 @@ class PageAnalysis:
                 group = by_parent[key] = DatedList()
             match = DATE_RE.search(item.text_content())
             value = _to_date(match) if match else None
-            if value is not None and value <= self.today + timedelta(days=1):
-                group.dates.append(value)
-            else:
+            if value is None:
                 group.undated_items += 1
+                continue
+            group.dated_items += 1
+            if value <= latest:
+                group.dates.append(value)
         if not by_parent:
             return DatedList()
-        return max(by_parent.values(), key=lambda group: len(group.dates))
+        return max(by_parent.values(), key=lambda group: group.dated_items)
 
     @cached_property
     def column_name(self) -> str:
@@ -283,7 +288,7 @@ class PageAnalysis:
     def is_empty_column(self) -> bool:
         return (
             not self.snapshot.is_home
-            and len(self.dated_list.dates) == 0
+            and self.dated_list.dated_items == 0
             and not self.labelled
             and EMPTY_COLUMN_RE.search(self.text) is not None
         )
@@ -294,7 +299,7 @@ class PageAnalysis:
             return False
         if self.is_empty_column:
             return True
-        if len(self.dated_list.dates) < MIN_COLUMN_ITEMS:
+        if self.dated_list.dated_items < MIN_COLUMN_ITEMS:
             return False
         # An article names its own date once or twice (top and bottom) and may list a few
         # dated "related" links; a list that labels every item's date has three or more.
@@ -396,7 +401,9 @@ def page_facts(snapshot: PageSnapshot) -> PageFacts:
             newest_date=newest,
             is_column=True,
             column_kind=str(page.column_kind),
-            item_count=len(dates) + (page.dated_list.undated_items if dates else 0),
+            item_count=0
+            if page.is_empty_column
+            else page.dated_list.dated_items + page.dated_list.undated_items,
             has_elder_mode=page.has_elder_mode,
             extra={
                 "is_article": False,
