@@ -7,15 +7,20 @@ last response (``If-None-Match`` / ``If-Modified-Since``), times out, retries co
 429 and 5xx answers with exponential back-off, follows at most a few redirects and stops
 reading a body that exceeds the size limit. Every failure is a ``FetchError`` whose message
 says in words what went wrong, for the source's health record.
+
+The self-evaluation crawler also asks for error answers as results (``accept_error_status``:
+a 404 page is a finding, not a failure of the crawl) and checks links without reading them
+(``check_link``: HEAD, or a GET that stops at the headers when HEAD is not allowed).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
@@ -85,8 +90,13 @@ class PoliteFetcher:
         limiter: HostLimiter | None = None,
         retry_base: float = 0.5,
         respect_robots: bool = True,
+        user_agent: str = USER_AGENT,
+        retry_timeouts: bool = True,
     ) -> None:
         self.timeout = timeout
+        self.user_agent = user_agent
+        # A crawler does not wait twice for a page that timed out: the time-out is the finding.
+        self.retry_timeouts = retry_timeouts
         self.max_bytes = max_bytes
         self.retries = retries
         self.retry_base = retry_base
@@ -94,8 +104,15 @@ class PoliteFetcher:
         self.limiter = limiter or _shared_limiter
         self.session = requests.Session()
         self.session.max_redirects = max_redirects
-        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.headers["User-Agent"] = user_agent
+        # requests follows redirects by itself; each hop is a request the host limit must pace.
+        self.session.hooks["response"].append(self._pace_redirect)
         self._robots: dict[str, RobotFileParser | None] = {}
+
+    def _pace_redirect(self, response: requests.Response, *args: object, **kwargs: object) -> None:
+        if response.is_redirect:
+            target = urljoin(response.url, response.headers.get("Location", ""))
+            self.limiter.wait(urlsplit(target).netloc)
 
     # robots.txt ----------------------------------------------------------------------------
     def _robots_for(self, url: str) -> RobotFileParser | None:
@@ -122,36 +139,83 @@ class PoliteFetcher:
         if not self.respect_robots:
             return True
         parser = self._robots_for(url)
-        return parser is None or parser.can_fetch(USER_AGENT, url)
+        return parser is None or parser.can_fetch(self.user_agent, url)
 
     # fetching ------------------------------------------------------------------------------
-    def fetch(self, url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
-        """GET ``url`` politely; a FetchError says why nothing usable came back."""
+    def fetch(
+        self,
+        url: str,
+        *,
+        etag: str = "",
+        last_modified: str = "",
+        accept_error_status: bool = False,
+    ) -> FetchResult:
+        """GET ``url`` politely; a FetchError says why nothing usable came back. With
+        ``accept_error_status`` a 4xx or 5xx answer (5xx after the retries) is returned as a
+        result with its status and body instead of raising."""
+        self._check_allowed(url)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return self._with_retries(lambda: self._get_once(url, headers, accept_error_status))
+
+    def check_link(self, url: str) -> FetchResult:
+        """The status of ``url`` without reading its body: HEAD, falling back to a GET that
+        stops at the headers when the server refuses HEAD (405, 501). 4xx and 5xx answers are
+        results; a FetchError says why no answer came back. ``content`` is always empty."""
+        self._check_allowed(url)
+        return self._with_retries(lambda: self._check_once(url))
+
+    def _check_allowed(self, url: str) -> None:
         if urlsplit(url).scheme not in ("http", "https"):
             raise FetchError(_("The address %(url)s is not an http or https URL.") % {"url": url})
         if not self.is_allowed(url):
             raise FetchError(
                 _("The site's robots.txt does not allow fetching %(url)s.") % {"url": url}
             )
-        headers = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
+
+    def _with_retries(self, once: Callable[[], FetchResult]) -> FetchResult:
         attempt = 0
         while True:
             attempt += 1
             try:
-                return self._get_once(url, headers)
+                return once()
             except _RetryableError as exc:
-                if attempt > self.retries:
+                if attempt > self.retries or (exc.is_timeout and not self.retry_timeouts):
+                    if exc.result is not None:
+                        return exc.result
                     raise FetchError(str(exc)) from exc
                 time.sleep(retry_delay(attempt, base=self.retry_base))
 
-    def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult:
+    def _check_once(self, url: str) -> FetchResult:
         self.limiter.wait(urlsplit(url).netloc)
+        with self._request_errors(url):
+            response = self.session.head(url, timeout=self.timeout, allow_redirects=True)
+            response.close()
+            if response.status_code in (405, 501):
+                self.limiter.wait(urlsplit(url).netloc)
+                response = self.session.get(url, timeout=self.timeout, stream=True)
+                response.close()  # the headers are all a link check needs
+        result = FetchResult(
+            url=response.url,
+            status=response.status_code,
+            content=b"",
+            content_type=response.headers.get("Content-Type", ""),
+        )
+        if response.status_code in _RETRY_STATUSES:
+            raise _RetryableError(
+                _("The server answered HTTP %(status)d.") % {"status": response.status_code},
+                result=result,
+            )
+        return result
+
+    @contextmanager
+    def _request_errors(self, url: str) -> Iterator[None]:
+        """Turns the requests library's exceptions into FetchError (final) or _RetryableError."""
         try:
-            response = self.session.get(url, headers=headers, timeout=self.timeout, stream=True)
+            yield
         except requests.TooManyRedirects as exc:
             raise FetchError(
                 _("Too many redirects (more than %(n)d) from %(url)s.")
@@ -159,7 +223,8 @@ class PoliteFetcher:
             ) from exc
         except requests.Timeout as exc:
             raise _RetryableError(
-                _("The host did not answer within %(s)g seconds.") % {"s": self.timeout}
+                _("The host did not answer within %(s)g seconds.") % {"s": self.timeout},
+                is_timeout=True,
             ) from exc
         except requests.ConnectionError as exc:
             raise _RetryableError(
@@ -167,11 +232,27 @@ class PoliteFetcher:
             ) from exc
         except requests.RequestException as exc:
             raise FetchError(_("The request failed: %(error)s") % {"error": exc}) from exc
+
+    def _get_once(
+        self, url: str, headers: dict[str, str], accept_error_status: bool = False
+    ) -> FetchResult:
+        self.limiter.wait(urlsplit(url).netloc)
+        with self._request_errors(url):
+            response = self.session.get(url, headers=headers, timeout=self.timeout, stream=True)
         with response:
             if response.status_code == 304:
                 return FetchResult(
                     response.url, 304, b"", "", etag=headers.get("If-None-Match", "")
                 )
+            if accept_error_status and response.status_code >= 400:
+                result = self._result(response, self._read_limited(response))
+                if response.status_code in _RETRY_STATUSES:
+                    raise _RetryableError(
+                        _("The server answered HTTP %(status)d.")
+                        % {"status": response.status_code},
+                        result=result,
+                    )
+                return result
             if response.status_code in _RETRY_STATUSES:
                 raise _RetryableError(
                     _("The server answered HTTP %(status)d.") % {"status": response.status_code}
@@ -181,15 +262,18 @@ class PoliteFetcher:
                     _("The server answered HTTP %(status)d for %(url)s.")
                     % {"status": response.status_code, "url": response.url}
                 )
-            content = self._read_limited(response)
-            return FetchResult(
-                url=response.url,
-                status=response.status_code,
-                content=content,
-                content_type=response.headers.get("Content-Type", ""),
-                etag=response.headers.get("ETag", ""),
-                last_modified=response.headers.get("Last-Modified", ""),
-            )
+            return self._result(response, self._read_limited(response))
+
+    @staticmethod
+    def _result(response: requests.Response, content: bytes) -> FetchResult:
+        return FetchResult(
+            url=response.url,
+            status=response.status_code,
+            content=content,
+            content_type=response.headers.get("Content-Type", ""),
+            etag=response.headers.get("ETag", ""),
+            last_modified=response.headers.get("Last-Modified", ""),
+        )
 
     def _read_limited(self, response: requests.Response) -> bytes:
         declared = response.headers.get("Content-Length", "")
@@ -206,7 +290,8 @@ class PoliteFetcher:
                 chunks.append(chunk)
         except requests.Timeout as exc:
             raise _RetryableError(
-                _("The host did not answer within %(s)g seconds.") % {"s": self.timeout}
+                _("The host did not answer within %(s)g seconds.") % {"s": self.timeout},
+                is_timeout=True,
             ) from exc
         except requests.RequestException as exc:
             raise FetchError(_("The response was cut off: %(error)s") % {"error": exc}) from exc
@@ -214,4 +299,12 @@ class PoliteFetcher:
 
 
 class _RetryableError(Exception):
-    """A failure worth another attempt (time-out, connection error, 429, 5xx)."""
+    """A failure worth another attempt (time-out, connection error, 429, 5xx); ``result`` is
+    the answer to return when the caller accepts error statuses and the retries are spent."""
+
+    def __init__(
+        self, message: str, *, result: FetchResult | None = None, is_timeout: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.result = result
+        self.is_timeout = is_timeout
