@@ -72,10 +72,13 @@ class LinkRecord:
     on_home_page: bool
     status: int | None = None
     error: str = ""
+    # False for a target the crawl never tried: an internal page beyond ``max_pages``, or a
+    # path the site's robots.txt disallows. An unchecked link is not broken.
+    checked: bool = True
 
     @property
     def is_broken(self) -> bool:
-        return self.status is None or self.status >= 400
+        return self.checked and (self.status is None or self.status >= 400)
 
 
 @dataclass
