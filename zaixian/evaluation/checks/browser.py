@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -39,6 +40,7 @@ from django.utils.translation import gettext as _
 from zaixian.evaluation.checks import FindingData
 
 _T = TypeVar("_T")
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, Playwright
@@ -277,15 +279,11 @@ class BrowserAudit:
 
     def audit_page(self, url: str, *, screenshot: bool = True) -> PageAudit:
         """As ``audit``, with the figures measured; raises ``PageAuditError``."""
-        from playwright.sync_api import Error as PlaywrightError
-
         started = time.monotonic()
         record = PageAudit(url=url)
-        desktop = self._new_context(mobile=False)
-        try:
-            page = desktop.new_page()
+        with self._browsing(mobile=False) as page:
             page.on("pageerror", lambda error: record.script_errors.append(str(error)[:300]))
-            network = _NetworkMeter(desktop.new_cdp_session(page))
+            network = _NetworkMeter(page.context.new_cdp_session(page))
             load_finished = self._open(page, url, record)
             violations = self._settled(page, lambda: self._axe(page))
             record.violations = len(violations)
@@ -298,16 +296,8 @@ class BrowserAudit:
                 target = _first_target(violations)
                 shot = _evidence_screenshot(page, highlight=target)
                 record.findings[0] = _with_screenshot(record.findings[0], shot)
-        except PlaywrightError as error:
-            raise PageAuditError(
-                _("The page could not be checked: %(reason)s") % {"reason": _first_line(str(error))}
-            ) from error
-        finally:
-            desktop.close()
 
-        mobile = self._new_context(mobile=True)
-        try:
-            page = mobile.new_page()
+        with self._browsing(mobile=True) as page:
             # A page whose load never ended on the desktop is not waited for twice.
             self._open(page, url, None, load_wait_ms=None if load_finished else MOBILE_LOAD_WAIT_MS)
             mobile_findings = self._settled(page, lambda: self._mobile_findings(url, page))
@@ -315,13 +305,6 @@ class BrowserAudit:
                 shot = _evidence_screenshot(page, highlight=None)
                 mobile_findings[0] = _with_screenshot(mobile_findings[0], shot)
             record.findings.extend(mobile_findings)
-        except PlaywrightError as error:
-            raise PageAuditError(
-                _("The page could not be checked on a phone screen: %(reason)s")
-                % {"reason": _first_line(str(error))}
-            ) from error
-        finally:
-            mobile.close()
         record.elapsed_ms = round((time.monotonic() - started) * 1000)
         return record
 
@@ -333,10 +316,21 @@ class BrowserAudit:
         for url in dict.fromkeys(urls):  # each page once, in order
             started = time.monotonic()
             try:
+                if not self.is_open:  # a page crashed the browser: start another
+                    self.close()
+                    self.start()
                 result.pages.append(self.audit_page(url, screenshot=screenshot))
-            except PageAuditError as error:
-                elapsed = round((time.monotonic() - started) * 1000)
-                result.pages.append(PageAudit(url=url, error=str(error), elapsed_ms=elapsed))
+                continue
+            except (PageAuditError, BrowserUnavailableError) as error:
+                reason = str(error)
+            except Exception as error:
+                # A page must never stop the sample; the trace goes to the log for us.
+                logger.exception("Browser audit of %s failed", url)
+                reason = _("The page could not be checked: %(reason)s") % {
+                    "reason": _first_line(f"{type(error).__name__}: {error}")
+                }
+            elapsed = round((time.monotonic() - started) * 1000)
+            result.pages.append(PageAudit(url=url, error=reason, elapsed_ms=elapsed))
         audited = [page for page in result.pages if page.is_audited]
         if (
             audited
@@ -360,23 +354,35 @@ class BrowserAudit:
         """A PNG of the page at a desktop size, as evidence for another check's finding (a
         stale home page); ``full_page`` takes up to ``SCREENSHOT_MAX_HEIGHT_PX``. Raises
         ``PageAuditError`` when the page does not open."""
-        from playwright.sync_api import Error as PlaywrightError
-
-        context = self._new_context(mobile=False)
-        try:
-            page = context.new_page()
+        with self._browsing(mobile=False) as page:
             self._open(page, url, None)
             if full_page:
                 return _evidence_screenshot(page, highlight=None)
-            return page.screenshot(type="png", timeout=self.page_timeout_ms)
-        except PlaywrightError as error:
-            raise PageAuditError(
-                _("The page could not be checked: %(reason)s") % {"reason": _first_line(str(error))}
-            ) from error
-        finally:
-            context.close()
+            shot: bytes = page.screenshot(type="png", animations="disabled")
+            return shot
 
     # Steps ----------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _browsing(self, *, mobile: bool) -> Iterator[Page]:
+        """A page in a fresh context, closed afterwards; Playwright's errors (a crashed page,
+        a lost browser) become ``PageAuditError``."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        context: BrowserContext | None = None
+        try:
+            context = self._new_context(mobile=mobile)
+            yield context.new_page()
+        except PlaywrightError as error:
+            if mobile:
+                message = _("The page could not be checked on a phone screen: %(reason)s")
+            else:
+                message = _("The page could not be checked: %(reason)s")
+            raise PageAuditError(message % {"reason": _first_line(str(error))}) from error
+        finally:
+            if context is not None:
+                with contextlib.suppress(PlaywrightError):
+                    context.close()
 
     def _new_context(self, *, mobile: bool) -> BrowserContext:
         if self._browser is None:
@@ -543,7 +549,9 @@ class BrowserAudit:
                 FindingData(
                     check=PERFORMANCE_LOAD_TIME,
                     indicator=INDICATOR_PERFORMANCE,
-                    evidence=_("The page took %(seconds)s seconds to load (limit %(limit)s).")
+                    evidence=_(
+                        "The page took %(seconds)s seconds to load (limit %(limit)s seconds)."
+                    )
                     % {
                         "seconds": _seconds(record.load_ms),
                         "limit": _seconds(self.load_time_limit_ms),

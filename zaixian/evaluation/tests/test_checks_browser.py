@@ -86,7 +86,7 @@ PAGES: dict[str, bytes] = {
     b"</head></html>",
     "/refresh": b"<!doctype html><html><head><meta http-equiv='refresh' content='0;url=/clean'>"
     b"</head></html>",
-    "/heavy": html_page(CLEAN_BODY.replace('src="/logo.png"', 'src="/big.png"')),
+    "/heavy": html_page(CLEAN_BODY, head='<script src="/big.js"></script>'),
 }
 
 
@@ -105,9 +105,8 @@ class FixtureSite(BaseHTTPRequestHandler):
             self.reply(200, PIXEL_PNG, "image/png")
         elif path == "/doc.pdf":
             self.reply(200, b"%PDF-1.4\n%%EOF\n", "application/pdf")
-        elif path == "/big.png":
-            # Not a valid PNG: only the bytes on the wire matter here.
-            self.reply(200, b"\0" * 300_000, "image/png")
+        elif path == "/big.js":
+            self.reply(200, b"//" + b"x" * 300_000, "text/javascript")
         elif path in PAGES:
             self.reply(200, PAGES[path], "text/html; charset=utf-8")
         else:
@@ -304,7 +303,7 @@ def test_heavy_page_over_the_weight_limit(audit, site, monkeypatch):
 
     weight = next(f for f in findings if f.check == PERFORMANCE_PAGE_WEIGHT)
     assert weight.detail["weight_bytes"] > 300_000
-    assert weight.detail["requests"] == 2
+    assert weight.detail["requests"] == 3  # the page, its logo and the script
 
 
 @pytest.mark.browser
@@ -345,6 +344,29 @@ def test_broken_pages_do_not_stop_the_sample(audit, site):
     assert result.pages_audited == 1
     assert result.findings == []
     assert result.bonus is None  # not every page could be audited
+    assert audit.is_open
+
+
+@pytest.mark.browser
+def test_unexpected_error_on_a_page_is_recorded_not_raised(audit, site, monkeypatch):
+    def broken(*args, **kwargs):
+        raise KeyError("viewportWidth")
+
+    monkeypatch.setattr(audit, "_mobile_findings", broken)
+
+    result = audit.audit_sample([f"{site}/clean"])
+
+    assert "KeyError" in result.errors[f"{site}/clean"]
+
+
+@pytest.mark.browser
+def test_lost_browser_is_started_again(audit, site):
+    assert audit._browser is not None
+    audit._browser.close()
+
+    result = audit.audit_sample([f"{site}/clean"])
+
+    assert result.pages_audited == 1
     assert audit.is_open
 
 
@@ -389,16 +411,22 @@ def test_browser_closed_on_exit(chromium_path, site):
 
 
 @pytest.mark.browser
-def test_ten_pages_take_seconds(chromium_path, site, audit):
-    # run_browser_audit opens its own browser in a thread of its own, while the module's
-    # browser is open in this one.
+def test_ten_pages_take_seconds(audit, site):
     urls = [f"{site}/clean?page={number}" for number in range(10)]
     started = time.monotonic()
 
-    result = run_browser_audit(urls, executable_path=chromium_path)
+    result = audit.audit_sample(urls)
 
     elapsed = time.monotonic() - started
     assert result.pages_audited == 10
     assert result.bonus is not None
     assert elapsed < 30, f"{elapsed:.1f} s for 10 pages"
-    print(f"10 pages in {elapsed:.1f} s")  # noqa: T201 (the figure for -s runs)
+
+
+@pytest.mark.browser
+def test_run_browser_audit_opens_its_own_browser_in_another_thread(chromium_path, site, audit):
+    # The module's browser is open in this thread; Playwright allows one per thread.
+    result = run_browser_audit([f"{site}/bad"], executable_path=chromium_path, screenshot=False)
+
+    assert A11Y_VIOLATION in checks_of(result.findings)
+    assert audit.is_open
