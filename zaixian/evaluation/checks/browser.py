@@ -71,6 +71,7 @@ SMALL_TEXT_MIN_CHARACTERS = 20  # too little text to judge below this
 # A screenshot is the first screens of the page (or the screens around the offending element),
 # never a 30,000-pixel strip.
 SCREENSHOT_MAX_HEIGHT_PX = 2_400
+SCREENSHOT_MAX_WIDTH_PX = 1_920
 # axe-core's tags for WCAG 2.0 and 2.1, levels A and AA; GB/T 37668-2019 level 2 follows
 # WCAG 2.0 AA.
 WCAG_21_AA_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
@@ -302,7 +303,7 @@ class BrowserAudit:
             self._open(page, url, None, load_wait_ms=None if load_finished else MOBILE_LOAD_WAIT_MS)
             mobile_findings = self._settled(page, lambda: self._mobile_findings(url, page))
             if screenshot and mobile_findings and not record.findings:
-                shot = _evidence_screenshot(page, highlight=None)
+                shot = _evidence_screenshot(page, highlight=f"[{_OVERFLOW_MARK}]")
                 mobile_findings[0] = _with_screenshot(mobile_findings[0], shot)
             record.findings.extend(mobile_findings)
         record.elapsed_ms = round((time.monotonic() - started) * 1000)
@@ -583,7 +584,11 @@ class BrowserAudit:
     def _mobile_findings(self, url: str, page: Page) -> list[FindingData]:
         layout: dict[str, Any] = page.evaluate(
             _MOBILE_LAYOUT_SCRIPT,
-            {"tolerance": OVERFLOW_TOLERANCE_PX, "smallText": SMALL_TEXT_PX},
+            {
+                "tolerance": OVERFLOW_TOLERANCE_PX,
+                "smallText": SMALL_TEXT_PX,
+                "mark": _OVERFLOW_MARK,
+            },
         )
         findings = []
         viewport_width = int(layout["viewportWidth"])
@@ -727,7 +732,8 @@ def _navigation_timing(page: Page) -> int | None:
     return None if value is None else round(float(value))
 
 
-_MOBILE_LAYOUT_SCRIPT = """({tolerance, smallText}) => {
+_OVERFLOW_MARK = "data-evaluation-overflow"
+_MOBILE_LAYOUT_SCRIPT = """({tolerance, smallText, mark}) => {
     const viewportWidth = document.documentElement.clientWidth || window.innerWidth;
     const pageWidth = Math.max(
         document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0);
@@ -744,6 +750,7 @@ _MOBILE_LAYOUT_SCRIPT = """({tolerance, smallText}) => {
             const rect = el.getBoundingClientRect();
             if (rect.width && rect.right + window.scrollX > viewportWidth + tolerance) {
                 element = describe(el);
+                el.setAttribute(mark, "");  // outlined in the screenshot
                 elementWidth = Math.round(rect.width);
                 break;
             }
@@ -779,9 +786,10 @@ _MOBILE_LAYOUT_SCRIPT = """({tolerance, smallText}) => {
 
 def _evidence_screenshot(page: Page, *, highlight: str | None) -> bytes:
     """A PNG of the page's first screens, or of the screens around the highlighted element
-    (outlined in red), at most ``SCREENSHOT_MAX_HEIGHT_PX`` high."""
+    (outlined in red), at most ``SCREENSHOT_MAX_HEIGHT_PX`` high, as wide as the page up to
+    ``SCREENSHOT_MAX_WIDTH_PX``."""
     box: dict[str, float] = page.evaluate(
-        """({selector, maxHeight}) => {
+        """({selector, maxHeight, maxWidth}) => {
             const doc = document.documentElement;
             const body = document.body;
             const height = Math.max(
@@ -795,10 +803,16 @@ def _evidence_screenshot(page: Page, *, highlight: str | None) -> bytes:
                 top = Math.max(0, el.getBoundingClientRect().top + window.scrollY - 200);
                 top = Math.min(top, Math.max(0, height - maxHeight));
             }
-            return {x: 0, y: top, width: doc.clientWidth || window.innerWidth,
-                    height: Math.min(maxHeight, height - top)};
+            // As wide as the page, so that what overflows the screen is in the picture.
+            const width = Math.min(maxWidth, Math.max(doc.clientWidth || window.innerWidth,
+                                                      doc.scrollWidth));
+            return {x: 0, y: top, width, height: Math.min(maxHeight, height - top)};
         }""",
-        {"selector": highlight, "maxHeight": SCREENSHOT_MAX_HEIGHT_PX},
+        {
+            "selector": highlight,
+            "maxHeight": SCREENSHOT_MAX_HEIGHT_PX,
+            "maxWidth": SCREENSHOT_MAX_WIDTH_PX,
+        },
     )
     shot: bytes = page.screenshot(type="png", full_page=True, clip=box, animations="disabled")
     return shot
