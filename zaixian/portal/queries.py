@@ -170,3 +170,10 @@ def topic_counts(*, site: Site, start: Any, end: Any) -> tuple[int, int]:
     topics = TopicPage.objects.live().descendant_of(site.root_page)
     opened = topics.filter(first_published_at__gte=start, first_published_at__lt=end)
     return topics.count(), opened.count()
+
+
+def site_footer(*, site: Site) -> Any:
+    """The site's footer settings (sponsor, identification code, filing numbers, contact)."""
+    from zaixian.portal.models import SiteFooterSettings
+
+    return SiteFooterSettings.for_site(site)

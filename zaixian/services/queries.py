@@ -285,3 +285,15 @@ def service_figures(
         by_citizens=counts["citizens"],
         by_organisations=counts["organisations"],
     )
+
+
+def registered_users(*, before: Any) -> int:
+    """Public accounts (citizens and organisations) registered before ``before``: the service
+    hall's 注册用户数."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(public_profile__isnull=False, date_joined__lt=before)
+        .count()
+    )
