@@ -424,3 +424,50 @@ def message_figures(
         average_days=round(duration.total_seconds() / 86400, 1) if duration is not None else None,
         published=figures["published"],
     )
+
+
+@dataclass(frozen=True)
+class MentioningCase:
+    """A hotline case as the opinion watch shows it next to an event: no caller's data."""
+
+    pk: int
+    tracking_number: str
+    received_at: Any
+    category: str
+    state: str
+    summary: str
+    words_found: int
+
+
+def cases_mentioning(
+    *, words: list[str], start: Any, end: Any, limit: int = 10
+) -> list[MentioningCase]:
+    """Cases received in [``start``, ``end``] whose text contains any of ``words``, those with
+    the most words first, then the newest (the opinion watch's links from an event)."""
+    words = [word for word in words if word.strip()][:5]
+    if not words:
+        return []
+    mentions = Q(pk__in=[])
+    for word in words:
+        mentions |= Q(content__contains=word)
+    rows = (
+        HotlineCase.objects.filter(mentions, received_at__gte=start, received_at__lte=end)
+        .order_by("-received_at")
+        .values_list(
+            "pk", "case__tracking_number", "received_at", "category__name", "case__state", "content"
+        )[:200]
+    )
+    found = [
+        MentioningCase(
+            pk=pk,
+            tracking_number=number,
+            received_at=received_at,
+            category=category,
+            state=str(rules.HOTLINE_CASE.state(state).label),
+            summary=content[:80],
+            words_found=sum(word in content for word in words),
+        )
+        for pk, number, received_at, category, state, content in rows
+    ]
+    found.sort(key=lambda case: -case.words_found)  # stable: the newest first among equals
+    return found[:limit]

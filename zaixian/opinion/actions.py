@@ -44,6 +44,8 @@ DEFAULT_RESPONSE_STEPS = (
     "持续监测舆情走势，形成舆情快报",
 )
 WEBHOOK_TIMEOUT = 5.0
+# A milestone typed in by hand may be a few minutes ahead of the server's clock.
+MILESTONE_CLOCK_SKEW = timedelta(minutes=5)
 
 
 class OpinionError(Exception):
@@ -55,6 +57,14 @@ class AlertAlreadyDecidedError(OpinionError):
 
 
 class IncidentMilestoneError(OpinionError):
+    pass
+
+
+class IncidentClosedError(OpinionError):
+    pass
+
+
+class IncidentStepDoneError(OpinionError):
     pass
 
 
@@ -242,12 +252,24 @@ def confirm_alert(*, alert: Alert, user: Any, owner: Any | None = None, note: st
     return incident
 
 
+def _lock_open_incident(incident: Incident) -> Incident:
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    if locked.status != Incident.Status.OPEN:
+        raise IncidentClosedError(_("This incident is closed."))
+    return locked
+
+
 @transaction.atomic
-def complete_incident_step(*, step: IncidentStep, user: Any) -> IncidentStep:
+def complete_incident_step(*, step: IncidentStep, user: Any, note: str = "") -> IncidentStep:
+    """Mark one response step done, with what was done in the note."""
     queries.require_watcher(user)
+    _lock_open_incident(step.incident)
+    if IncidentStep.objects.filter(pk=step.pk, done_at__isnull=False).exists():
+        raise IncidentStepDoneError(_("This step is already done."))
     step.done_at = timezone.now()
     step.done_by = user
-    step.save(update_fields=["done_at", "done_by"])
+    step.note = note.strip()
+    step.save(update_fields=["done_at", "done_by", "note"])
     return step
 
 
@@ -259,9 +281,12 @@ def record_incident_milestone(
     queries.require_watcher(user)
     if milestone not in {clock.field for clock in rules.RESPONSE_CLOCKS}:
         raise IncidentMilestoneError(_("Unknown response milestone %(m)s.") % {"m": milestone})
+    _lock_open_incident(incident)
     at = at or timezone.now()
     if at < incident.opened_at:
         raise IncidentMilestoneError(_("A milestone cannot precede the alert."))
+    if at > timezone.now() + MILESTONE_CLOCK_SKEW:
+        raise IncidentMilestoneError(_("A milestone cannot be in the future."))
     setattr(incident, milestone, at)
     incident.save(update_fields=[milestone])
     return incident
@@ -270,6 +295,7 @@ def record_incident_milestone(
 @transaction.atomic
 def close_incident(*, incident: Incident, user: Any) -> Incident:
     queries.require_watcher(user)
+    _lock_open_incident(incident)
     incident.status = Incident.Status.CLOSED
     incident.closed_at = timezone.now()
     incident.save(update_fields=["status", "closed_at"])

@@ -214,6 +214,7 @@ class IncidentStep(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["incident", "position"]

@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate, TruncHour
+from django.db.models.functions import TruncDate, TruncHour, TruncMonth, TruncYear
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -148,6 +148,54 @@ def reprint_counts(*, start: date, end: date) -> list[ReprintRow]:
         .order_by("-n", "outlet")
     )
     return [ReprintRow(r["outlet"], r["n"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class ReprintTableRow:
+    outlet: str
+    counts: list[int]
+    total: int
+
+
+@dataclass(frozen=True)
+class ReprintTable:
+    """Reprints per outlet and period (month or year), as the seed's yearly table: the
+    outlets with the most reprints first, a total row and a total column."""
+
+    by: str
+    periods: list[str]
+    rows: list[ReprintTableRow]
+    totals: list[int]
+    total: int
+
+
+def reprint_table(*, by: str, start: date, end: date) -> ReprintTable:
+    trunc = TruncYear if by == "year" else TruncMonth
+    rows = (
+        Reprint.objects.filter(reprinted_at__date__gte=start, reprinted_at__date__lte=end)
+        .annotate(period=trunc("reprinted_at"))
+        .values("outlet", "period")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    fmt = "%Y" if by == "year" else "%Y-%m"
+    cells: dict[str, Counter[str]] = defaultdict(Counter)
+    periods: set[str] = set()
+    for row in rows:
+        at = row["period"]
+        label = (timezone.localtime(at) if isinstance(at, datetime) else at).strftime(fmt)
+        periods.add(label)
+        cells[row["outlet"]][label] += row["n"]
+    ordered = sorted(periods)
+    table_rows = sorted(
+        (
+            ReprintTableRow(outlet, [c[p] for p in ordered], sum(c.values()))
+            for outlet, c in cells.items()
+        ),
+        key=lambda r: (-r.total, r.outlet),
+    )
+    totals = [sum(r.counts[i] for r in table_rows) for i in range(len(ordered))]
+    return ReprintTable(by, ordered, table_rows, totals, sum(totals))
 
 
 def items_between(*, start: date, end: date) -> QuerySet[Item]:
@@ -353,6 +401,25 @@ def stacked_columns_svg(
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def sentiment_chart_svg(items: QuerySet[Item]) -> str:
+    """Sentiment over time of an event's items, per hour (per day past four days of hours)."""
+    by = "hour"
+    series = sentiment_series(items, by=by)
+    if len(series) > 96:
+        by = "day"
+        series = sentiment_series(items, by=by)
+    fmt = "%m-%d %H:00" if by == "hour" else "%m-%d"
+
+    def label(at: Any) -> str:
+        return (timezone.localtime(at) if isinstance(at, datetime) else at).strftime(fmt)
+
+    return stacked_columns_svg(
+        [(label(p.at), [p.negative, p.neutral, p.positive]) for p in series],
+        title=_("Sentiment over time (negative, neutral, positive)"),
+        colours=[_RED, _GREY, _GREEN],
+    )
 
 
 def charts_svg(charts: Charts) -> dict[str, str]:

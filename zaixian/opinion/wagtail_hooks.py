@@ -19,6 +19,12 @@ register_snippet(OpinionViewSetGroup)
 admin_urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("alerts/<int:pk>/decide/", views.decide_alert, name="decide_alert"),
+    path("steps/<int:pk>/complete/", views.complete_step, name="complete_step"),
+    path("incidents/<int:pk>/milestone/", views.record_milestone, name="record_milestone"),
+    path("incidents/<int:pk>/close/", views.close_incident, name="close_incident"),
+    path("events/<int:pk>/", views.EventView.as_view(), name="event"),
+    path("events/<int:pk>/flash-report/", views.flash_report, name="flash_report"),
+    path("reprints/", views.ReprintsView.as_view(), name="reprints"),
 ]
 
 

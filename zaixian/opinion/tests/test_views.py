@@ -107,3 +107,136 @@ def test_unknown_decision_and_unknown_alert_are_client_errors(client, alert):
     assert missing.status_code == 404
     alert.refresh_from_db()
     assert alert.status == Alert.Status.OPEN
+
+
+# Incidents: steps, milestones, closing ----------------------------------------------------
+
+
+@pytest.fixture
+def incident(alert):
+    analyst = staff(Role.OPINION_ANALYST)
+    return actions.confirm_alert(alert=alert, user=analyst)
+
+
+def test_dashboard_shows_incident_forms_and_links_the_event(client, incident):
+    client.force_login(staff(Role.OPINION_ANALYST))
+
+    html = client.get(reverse("opinion_admin:dashboard")).content.decode()
+
+    assert reverse("opinion_admin:record_milestone", args=[incident.pk]) in html
+    assert reverse("opinion_admin:close_incident", args=[incident.pk]) in html
+    assert reverse("opinion_admin:complete_step", args=[incident.steps.first().pk]) in html
+    assert reverse("opinion_admin:event", args=[incident.event_id]) in html
+
+
+def test_step_is_completed_with_a_note(client, incident):
+    client.force_login(staff(Role.OPINION_ANALYST))
+    step = incident.steps.first()
+
+    response = client.post(
+        reverse("opinion_admin:complete_step", args=[step.pk]), {"note": "已联系供水公司"}
+    )
+
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert step.done_at is not None
+    assert step.note == "已联系供水公司"
+
+
+def test_step_done_twice_is_a_conflict(client, incident):
+    client.force_login(staff(Role.OPINION_ANALYST))
+    url = reverse("opinion_admin:complete_step", args=[incident.steps.first().pk])
+    client.post(url, {"note": "a"})
+
+    response = client.post(url, {"note": "b"})
+
+    assert response.status_code == 409
+    assert "already done" in response.content.decode()
+
+
+def test_milestone_stops_the_five_hour_clock(client, incident):
+    client.force_login(staff(Role.OPINION_ANALYST))
+
+    response = client.post(
+        reverse("opinion_admin:record_milestone", args=[incident.pk]),
+        {"milestone": "first_release_at", "at": ""},
+    )
+
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.first_release_at is not None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"milestone": "bogus"},
+        {"milestone": "response_at", "at": "yesterday"},
+        {"milestone": "response_at", "at": "2001-01-01T08:00"},
+    ],
+)
+def test_bad_milestone_is_a_client_error_with_a_message(client, incident, data):
+    client.force_login(staff(Role.OPINION_ANALYST))
+
+    response = client.post(reverse("opinion_admin:record_milestone", args=[incident.pk]), data)
+
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode() or "error" in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.response_at is None
+
+
+def test_close_incident_then_closing_again_is_a_conflict(client, incident):
+    client.force_login(staff(Role.OPINION_ANALYST))
+    url = reverse("opinion_admin:close_incident", args=[incident.pk])
+
+    first = client.post(url)
+    second = client.post(url)
+    step = client.post(
+        reverse("opinion_admin:complete_step", args=[incident.steps.first().pk]), {"note": ""}
+    )
+
+    assert first.status_code == 302
+    assert second.status_code == 409
+    assert step.status_code == 409
+    incident.refresh_from_db()
+    assert incident.status == Incident.Status.CLOSED
+
+
+@pytest.mark.parametrize("role", [Role.EDITOR, Role.CASE_OFFICER])
+def test_others_cannot_touch_incidents(client, incident, role):
+    client.force_login(staff(role))
+    step = incident.steps.first()
+
+    responses = [
+        client.post(reverse("opinion_admin:complete_step", args=[step.pk]), {"note": "x"}),
+        client.post(
+            reverse("opinion_admin:record_milestone", args=[incident.pk]),
+            {"milestone": "first_release_at"},
+        ),
+        client.post(reverse("opinion_admin:close_incident", args=[incident.pk])),
+    ]
+
+    assert [(r.status_code, r.url) for r in responses] == [(302, "/admin/")] * 3
+    incident.refresh_from_db()
+    step.refresh_from_db()
+    assert (incident.status, incident.first_release_at, step.done_at) == ("open", None, None)
+
+
+def test_incident_forms_refuse_get_and_unknown_ids(client, incident):
+    client.force_login(staff(Role.OPINION_ANALYST))
+
+    get = client.get(reverse("opinion_admin:close_incident", args=[incident.pk]))
+    missing = client.post(reverse("opinion_admin:close_incident", args=[incident.pk + 99]))
+    missing_step = client.post(reverse("opinion_admin:complete_step", args=[10**6]))
+
+    assert get.status_code == 405
+    assert missing.status_code == 404
+    assert missing_step.status_code == 404
+
+
+def test_anonymous_post_goes_to_the_login(client, incident):
+    response = client.post(reverse("opinion_admin:close_incident", args=[incident.pk]))
+
+    assert response.status_code == 302
+    assert "login" in response.url
