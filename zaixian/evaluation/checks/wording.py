@@ -61,6 +61,19 @@ class WordingMatch:
     context: str
 
 
+def _as_bytes(text: str) -> str:
+    """``text`` as its UTF-8 bytes, one character per byte.
+
+    pyahocorasick looks a node's children up one by one; over Chinese text the root has as
+    many children as the rules have first characters (hundreds), over UTF-8 bytes a handful,
+    which makes matching two to three times faster."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def _from_bytes(text: str) -> str:
+    return text.encode("latin-1").decode("utf-8", errors="ignore")
+
+
 class WordingMatcher:
     """All the rules in one automaton; ``find(text)`` returns each matched rule once, with
     its number of occurrences and the context of the first, in order of first occurrence."""
@@ -73,50 +86,61 @@ class WordingMatcher:
             if not wrong:
                 continue
             self.rules.append(rule)
+            key = _as_bytes(wrong)
             # The value: (is_exempt, length, rule); a later rule with the same wrong form wins.
-            self._automaton.add_word(wrong, (False, len(wrong), rule))
+            self._automaton.add_word(key, (False, len(key), rule))
         exempt_phrases = set(exempt)
         exempt_phrases.update(
             rule.correct for rule in self.rules if rule.correct and rule.wrong in rule.correct
         )
         for phrase in exempt_phrases:
-            if phrase and phrase not in self._automaton:
-                self._automaton.add_word(phrase, (True, len(phrase), None))
+            key = _as_bytes(phrase)
+            if key and key not in self._automaton:
+                self._automaton.add_word(key, (True, len(key), None))
         self._is_empty = not self.rules
         if not self._is_empty:
             self._automaton.make_automaton()
 
-    def _occurrences(self, text: str) -> Iterator[tuple[int, int, WordingRuleLike]]:
+    def _occurrences(self, encoded: str) -> list[tuple[int, int, WordingRuleLike]]:
+        """(start, end) byte offsets of each occurrence, end exclusive, exempt ones left out."""
         hits: list[tuple[int, int, WordingRuleLike]] = []
         exempt_spans: list[tuple[int, int]] = []
-        for end, (is_exempt, length, rule) in self._automaton.iter(text):
-            start = end - length + 1
+        for last, (is_exempt, length, rule) in self._automaton.iter(encoded):
+            start, end = last - length + 1, last + 1
             if is_exempt:
                 exempt_spans.append((start, end))
             else:
                 hits.append((start, end, rule))
         if not exempt_spans:
-            yield from hits
-            return
-        for start, end, rule in hits:
-            if not any(s <= start and end <= e for s, e in exempt_spans):
-                yield start, end, rule
+            return hits
+        return [
+            (start, end, rule)
+            for start, end, rule in hits
+            if not any(s <= start and end <= e for s, e in exempt_spans)
+        ]
 
     def find(self, text: str) -> list[WordingMatch]:
         if self._is_empty or not text:
             return []
+        encoded = _as_bytes(text)
         counts: dict[str, int] = {}
         firsts: dict[str, tuple[int, int, WordingRuleLike]] = {}
-        for start, end, rule in self._occurrences(text):
+        for start, end, rule in self._occurrences(encoded):
             counts[rule.wrong] = counts.get(rule.wrong, 0) + 1
             firsts.setdefault(rule.wrong, (start, end, rule))
         matches = []
+        window = CONTEXT_CHARS * 4  # UTF-8 takes up to 4 bytes a character
         for wrong, (start, end, rule) in firsts.items():
-            before = text[max(0, start - CONTEXT_CHARS) : start]
-            after = text[end + 1 : end + 1 + CONTEXT_CHARS]
+            before = _from_bytes(encoded[max(0, start - window) : start])[-CONTEXT_CHARS:]
+            after = _from_bytes(encoded[end : end + window])[:CONTEXT_CHARS]
             context = " ".join(f"{before}{wrong}{after}".split())
             matches.append(
-                WordingMatch(rule=rule, count=counts[wrong], first_start=start, context=context)
+                WordingMatch(
+                    rule=rule,
+                    count=counts[wrong],
+                    first_start=len(_from_bytes(encoded[:start])),
+                    context=context,
+                )
             )
         matches.sort(key=lambda match: match.first_start)
         return matches
