@@ -42,8 +42,12 @@ _DATE = (
 DATE_RE = re.compile(_DATE)
 # The article's own date: "发布时间：2025-11-20", "发布日期:2025年11月20日", "日期：2025/11/20".
 LABELLED_DATE_RE = re.compile(
-    r"(?:发布时间|发布日期|发布于|发文日期|成文日期|更新时间|日期)[\s:：]{0,3}" + _DATE
+    r"(?:发布于|(?:发布|发文|成文|更新)?(?:时间|日期))[\s:：]{0,3}" + _DATE
 )
+# Today's date as a page header shows it ("2026年11月27日 星期五"): a clock, not an update.
+_WEEKDAY_AFTER_RE = re.compile(r"\s*(?:星期|周|礼拜)[一二三四五六日天]")
+# A list item's date without its year ("11-26", "[11/26]"), as home-page lists often show it.
+_SHORT_DATE_RE = re.compile(r"[\[【(（]?(\d{1,2})[-/.](\d{1,2})[\]】)）]?$")
 # The words a CMS shows in a column that has nothing in it.
 EMPTY_COLUMN_RE = re.compile(
     r"暂无(?:相关)?(?:信息|数据|内容|记录|文章|新闻)|没有(?:相关)?(?:信息|数据|记录)"
@@ -143,9 +147,29 @@ def extract_dates(text: str, *, today: date) -> list[date]:
     found = []
     for match in DATE_RE.finditer(text):
         value = _to_date(match)
-        if value is not None and value <= latest:
-            found.append(value)
+        if value is None or value > latest:
+            continue
+        if _WEEKDAY_AFTER_RE.match(text, match.end()):
+            continue
+        found.append(value)
     return found
+
+
+def short_date(text: str, *, today: date) -> date | None:
+    """The date of a list item that ends with its month and day only, in the latest year
+    that does not put it after tomorrow."""
+    match = _SHORT_DATE_RE.search(text)
+    if match is None:
+        return None
+    month, day = int(match.group(1)), int(match.group(2))
+    for year in (today.year, today.year - 1):
+        try:
+            value = date(year, month, day)
+        except ValueError:
+            continue
+        if value <= today + timedelta(days=1):
+            return value
+    return None
 
 
 def labelled_dates(text: str, *, today: date) -> list[date]:
@@ -242,8 +266,8 @@ class PageAnalysis:
         return labelled_dates(self.text, today=self.today)
 
     @cached_property
-    def dated_list(self) -> DatedList:
-        """The container holding the most dated link items (li or table rows)."""
+    def lists(self) -> list[DatedList]:
+        """The page's lists of link items (li or table rows), grouped by their container."""
         by_parent: dict[int, DatedList] = {}
         latest = self.today + timedelta(days=1)
         for item in _LIST_ITEMS(self.root):
@@ -252,17 +276,26 @@ class PageAnalysis:
             group = by_parent.get(key)
             if group is None:
                 group = by_parent[key] = DatedList()
-            match = DATE_RE.search(item.text_content())
-            value = _to_date(match) if match else None
+            text = item.text_content()
+            match = DATE_RE.search(text)
+            value = _to_date(match) if match else short_date(text.rstrip(), today=self.today)
             if value is None:
                 group.undated_items += 1
                 continue
             group.dated_items += 1
             if value <= latest:
                 group.dates.append(value)
-        if not by_parent:
-            return DatedList()
-        return max(by_parent.values(), key=lambda group: group.dated_items)
+        return list(by_parent.values())
+
+    @cached_property
+    def dated_list(self) -> DatedList:
+        """The main list: the one with the most dated items."""
+        return max(self.lists, key=lambda group: group.dated_items, default=DatedList())
+
+    @cached_property
+    def item_dates(self) -> list[date]:
+        """The dates of every dated list item on the page, whatever its list."""
+        return [value for group in self.lists for value in group.dates]
 
     @cached_property
     def column_name(self) -> str:
@@ -413,7 +446,9 @@ def page_facts(snapshot: PageSnapshot) -> PageFacts:
             },
         )
     if snapshot.is_home:
-        newest = max(page.dates) if page.dates else None
+        # The newest date of anything on the home page, list items without their year too.
+        dates = page.dates + page.item_dates
+        newest = max(dates) if dates else None
         return PageFacts(
             title=page.title,
             newest_date=newest,

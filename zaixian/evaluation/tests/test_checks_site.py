@@ -162,6 +162,20 @@ def test_article_date_is_its_labelled_date_not_its_related_links():
     assert facts.extra == {"is_article": True, "has_date": True}
 
 
+@pytest.mark.parametrize("label", ["发布时间：", "时间：", "日期:", "发布于 ", "更新时间："])
+def test_article_date_labels(label):
+    html = page(
+        "全市安全生产工作会议召开 - 晋城市人民政府",
+        f"<h1>全市安全生产工作会议召开</h1><div>来源：市应急管理局 {label}2026-11-20</div>"
+        "<p>会议强调，要从严从实抓好冬季安全生产各项工作。</p>" * 5,
+    )
+
+    facts = facts_of(html, url=f"{SITE}/xwzx/gzdt/202611/t20261120_7.shtml")
+
+    assert facts.newest_date == date(2026, 11, 20)
+    assert facts.extra["is_article"]
+
+
 def test_home_page_facts():
     html = page(
         "晋城市人民政府",
@@ -174,6 +188,31 @@ def test_home_page_facts():
     assert not facts.is_column
     assert facts.newest_date == date(2026, 11, 26)
     assert facts.has_elder_mode
+
+
+def test_home_page_clock_is_no_update_and_year_less_item_dates_count():
+    items = "".join(
+        f'<li><a href="t{n}.shtml">市领导调研第{n}项重点工程</a><span>[{d}]</span></li>'
+        for n, d in enumerate(["11-02", "10-30", "10-28"])
+    )
+    html = page(
+        "晋城市人民政府", f'<div class="date">今天是2026年11月27日 星期五</div><ul>{items}</ul>'
+    )
+
+    facts = facts_of(html, url=f"{SITE}/", is_home=True)
+
+    assert facts.newest_date == date(2026, 11, 2)
+
+
+def test_year_less_item_date_after_tomorrow_is_last_years():
+    items = "".join(
+        f'<li><a href="t{n}.shtml">第{n}条通知</a> {d}</li>'
+        for n, d in enumerate(["12-30", "12-29", "12-28"])
+    )
+
+    facts = facts_of(page("通知公告", f"<ul>{items}</ul>"))
+
+    assert facts.newest_date == date(2025, 12, 30)
 
 
 def test_elder_mode_words_outside_a_control_do_not_count():
