@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 import requests
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
@@ -160,7 +161,9 @@ def _evaluate(run: EvaluationRun, *, progress: Progress | None, browser: bool) -
 
     target = run.target
     today = timezone.localdate()
-    page_checks = make_page_checks(wording_rules=active_wording_rules())
+    page_checks = make_page_checks(
+        wording_rules=active_wording_rules(), max_elapsed_ms=settings.EVALUATION_SLOW_PAGE_MS
+    )
     findings: list[FindingData] = []
     records: list[PageRecord] = []
     batch: list[CrawledPage] = []
@@ -198,6 +201,8 @@ def _evaluate(run: EvaluationRun, *, progress: Progress | None, browser: bool) -
         on_page=on_page,
         check_external=target.check_external_links,
         progress=crawl_progress,
+        workers=settings.EVALUATION_CRAWL_WORKERS,
+        timeout=settings.EVALUATION_CRAWL_TIMEOUT,
     )
     CrawledPage.objects.bulk_create(batch)
     run.pages_crawled = len(records)

@@ -262,6 +262,17 @@ ANALYTICS_RAW_RETENTION_DAYS = env_int("ANALYTICS_RAW_RETENTION_DAYS", 30)
 ANALYTICS_CHINA_IPDB = os.environ.get("ANALYTICS_CHINA_IPDB", "")
 ANALYTICS_COUNTRY_DB = os.environ.get("ANALYTICS_COUNTRY_DB", "")
 
+# The monitoring engine (docs/monitoring.md): days fetched items are kept before the daily
+# pruning job deletes them (the evidence of incidents and reports, and reprints, are kept).
+MONITORING_ITEM_RETENTION_DAYS = env_int("MONITORING_ITEM_RETENTION_DAYS", 400)
+
+# Site self-evaluation (zaixian.evaluation, docs/evaluation.md): the crawl's time limit per
+# page (the indicators' 15 s), its parallel requests per site, and the load time over which a
+# page counts as slow.
+EVALUATION_CRAWL_TIMEOUT = float(os.environ.get("EVALUATION_CRAWL_TIMEOUT", "15"))
+EVALUATION_CRAWL_WORKERS = env_int("EVALUATION_CRAWL_WORKERS", 4)
+EVALUATION_SLOW_PAGE_MS = env_int("EVALUATION_SLOW_PAGE_MS", 3000)
+
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "").upper()
 LOGGING = {
     "version": 1,
