@@ -22,7 +22,7 @@ def _day_start(day: date) -> datetime:
 
 def latest_runs(*, done_only: bool = False) -> list[EvaluationRun]:
     """The latest run of every active target (targets never evaluated are left out), in the
-    targets' order. Two queries."""
+    targets' order. One query."""
     runs = EvaluationRun.objects.filter(target=OuterRef("pk"))
     if done_only:
         runs = runs.filter(status=EvaluationRun.Status.DONE)
@@ -33,7 +33,7 @@ def latest_runs(*, done_only: bool = False) -> list[EvaluationRun]:
         .values_list("latest", flat=True)
     )
     return list(
-        EvaluationRun.objects.filter(pk__in=list(latest_ids))
+        EvaluationRun.objects.filter(pk__in=latest_ids)
         .select_related("target")
         .order_by("target__name", "target__pk")
     )
