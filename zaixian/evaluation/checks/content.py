@@ -8,6 +8,7 @@ of the last snapshot so that the dozen checks that look at a page walk its tree 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -401,22 +402,24 @@ class PageAnalysis:
         ]
 
 
-_last: PageAnalysis | None = None
+_slot = threading.local()
 
 
 def analyze(snapshot: PageSnapshot) -> PageAnalysis | None:
-    """The analysis of an HTML page (None for other pages), shared by the checks of one
-    snapshot: the last one is kept, so running every check on a page reads it once."""
-    global _last  # a one-slot cache: the checks of one page run one after another
-    if _last is not None and _last.snapshot is snapshot:
-        return _last
-    if snapshot.tree is None:
+    """The analysis of an HTML page that opened (None for other pages and error pages),
+    shared by the checks of one snapshot: each thread keeps its last one, so running every
+    check on a page reads it once."""
+    last: PageAnalysis | None = getattr(_slot, "analysis", None)
+    if last is not None and last.snapshot is snapshot:
+        return last
+    if snapshot.tree is None or snapshot.status is None or snapshot.status >= 400:
         return None
     root = snapshot.tree
     if hasattr(root, "getroot"):  # an ElementTree rather than its root element
         root = root.getroot()
-    _last = PageAnalysis(snapshot=snapshot, root=root, today=_snapshot_day(snapshot))
-    return _last
+    analysis = PageAnalysis(snapshot=snapshot, root=root, today=_snapshot_day(snapshot))
+    _slot.analysis = analysis
+    return analysis
 
 
 def page_facts(snapshot: PageSnapshot) -> PageFacts:

@@ -101,18 +101,22 @@ _GENERIC_INTERPRETATION_LINKS = frozenset(
 _GUIDE_RE = re.compile(r"办事指南|服务指南")
 
 
-def _guide_elements() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    # (the element's name as the evidence shows it, the words that stand for it on a page)
+def _guide_elements() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    # (key, the element's name as the evidence shows it, the words that stand for it)
     return (
-        (_("item name"), re.compile(r"事项名称")),
-        (_("legal basis"), re.compile(r"设定依据|办理依据|法律依据|实施依据")),
-        (_("conditions"), re.compile(r"申请条件|受理条件|办理条件")),
-        (_("required documents"), re.compile(r"申请材料|办理材料|申报材料|提交材料")),
-        (_("place"), re.compile(r"办理地点|受理地点|办公地点")),
-        (_("office hours"), re.compile(r"办理时间|受理时间|办公时间")),
-        (_("time limit"), re.compile(r"办理时限|承诺时限|法定时限|办结时限")),
-        (_("enquiry phone"), re.compile(r"咨询电话|咨询方式|联系电话|咨询途径")),
-        (_("procedure"), re.compile(r"办理流程|办理程序|办事流程|受理流程")),
+        ("item_name", _("name of the item"), re.compile(r"事项名称")),
+        ("legal_basis", _("legal basis"), re.compile(r"设定依据|办理依据|法律依据|实施依据")),
+        ("conditions", _("conditions of application"), re.compile(r"申请条件|受理条件|办理条件")),
+        (
+            "documents",
+            _("documents to submit"),
+            re.compile(r"申请材料|办理材料|申报材料|提交材料"),
+        ),
+        ("place", _("place of handling"), re.compile(r"办理地点|受理地点|办公地点")),
+        ("hours", _("office hours"), re.compile(r"办理时间|受理时间|办公时间")),
+        ("time_limit", _("time limit"), re.compile(r"办理时限|承诺时限|法定时限|办结时限")),
+        ("enquiry", _("enquiry phone number"), re.compile(r"咨询电话|咨询方式|联系电话|咨询途径")),
+        ("procedure", _("handling procedure"), re.compile(r"办理流程|办理程序|办事流程|受理流程")),
     )
 
 
@@ -172,19 +176,19 @@ def check_footer(snapshot: PageSnapshot) -> list[FindingData]:
     if page is None:
         return []
     elements = (
-        ("site_code", _("the site identification code (网站标识码)"), _SITE_CODE_RE),
-        ("icp", _("the ICP filing number (ICP备案号)"), _ICP_RE),
+        ("site_code", _("the site identification code"), _SITE_CODE_RE),
+        ("icp", _("the ICP filing number"), _ICP_RE),
         (
             "public_security",
-            _("the public-security filing number (公安机关备案号)"),
+            _("the public-security filing number"),
             _PUBLIC_SECURITY_RE,
         ),
-        ("sponsor", _("the sponsor (主办单位)"), _SPONSOR_RE),
+        ("sponsor", _("the sponsoring organisation"), _SPONSOR_RE),
     )
     text = page.text
     missing = [(key, label) for key, label, pattern in elements if pattern.search(text) is None]
     if _PHONE_RE.search(text) is None and ("@" not in text or _EMAIL_RE.search(text) is None):
-        missing.append(("contact", _("a contact phone number or e-mail address (联系方式)")))
+        missing.append(("contact", _("a contact phone number or e-mail address")))
     return [
         FindingData(
             check="footer.missing",
@@ -288,7 +292,7 @@ def check_performance(
     max_elapsed_ms: int = MAX_ELAPSED_MS,
 ) -> list[FindingData]:
     """``performance.weight`` and ``performance.slow``: an HTML page too heavy or too slow."""
-    if not snapshot.is_html:
+    if analyze(snapshot) is None:
         return []
     findings = []
     size = len(snapshot.body)
@@ -380,7 +384,9 @@ def check_guide(snapshot: PageSnapshot) -> list[FindingData]:
     if not any(_GUIDE_RE.search(name) for name in names if name):
         return []
     text = page.main_text
-    missing = [label for label, pattern in _guide_elements() if pattern.search(text) is None]
+    missing = [
+        (key, label) for key, label, pattern in _guide_elements() if not pattern.search(text)
+    ]
     if not missing:
         return []
     return [
@@ -388,9 +394,12 @@ def check_guide(snapshot: PageSnapshot) -> list[FindingData]:
             check="guide.incomplete",
             indicator="services.guides",
             evidence=_("The service guide “%(title)s” lacks: %(missing)s.")
-            % {"title": page.main_heading or page.title, "missing": _(", ").join(missing)},
+            % {
+                "title": page.main_heading or page.title,
+                "missing": _(", ").join(label for _key, label in missing),
+            },
             page_url=snapshot.url,
-            detail={"missing": missing},
+            detail={"missing": [key for key, _label in missing]},
         )
     ]
 

@@ -130,7 +130,7 @@ def _kind_label(kind: str) -> str:
         ColumnKind.NOTICE: _("notice column"),
         ColumnKind.POLICY: _("policy column"),
     }
-    return labels.get(kind, _("column"))
+    return labels.get(kind, _("site column"))
 
 
 def check_home_updated(summary: CrawlSummary) -> list[FindingData]:
@@ -300,7 +300,7 @@ def check_elder_mode(summary: CrawlSummary) -> list[FindingData]:
         FindingData(
             check="elder.missing",
             indicator="usability.elder_mode",
-            evidence=_("The home page has no entry to an elder-friendly (适老化) mode."),
+            evidence=_("The home page has no entry to an elder-friendly mode."),
             page_url=home.url,
         )
     ]

@@ -497,7 +497,8 @@ def test_guide_missing_elements_lists_them_in_one_finding():
 
     assert finding.check == "guide.incomplete"
     assert finding.indicator == "services.guides"
-    assert finding.detail["missing"] == ["time limit", "enquiry phone"]
+    assert finding.detail["missing"] == ["time_limit", "enquiry"]
+    assert "time limit, enquiry phone number" in finding.evidence
 
 
 def test_guide_elements_may_use_other_words():
@@ -525,3 +526,10 @@ def test_non_html_page_yields_nothing(page_checks):
     )
 
     assert run_page_checks(pdf, page_checks) == []
+
+
+def test_error_page_yields_nothing(page_checks):
+    not_found = snapshot(render("404 页面不存在", "<p>您访问的页面不存在</p>"), elapsed_ms=9000)
+    not_found.status = 404
+
+    assert run_page_checks(not_found, page_checks) == []
