@@ -326,3 +326,38 @@ def test_yearly_report_pdf(seeded, pdf_rendering):
     assert content.startswith(b"%PDF")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert "晋城在线" in text
+
+
+# --- Commands ------------------------------------------------------------------------------------
+
+
+def test_report_evaluation_command_writes_the_scorecard(run, tmp_path):
+    from django.core.management import call_command
+
+    output = tmp_path / "scorecard.docx"
+
+    call_command("report_evaluation", run=run.pk, format="docx", output=str(output))
+
+    assert output.read_bytes().startswith(b"PK")
+
+
+def test_report_evaluation_command_refuses_an_unknown_run(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("report_evaluation", run=999999, format="html", output=str(tmp_path / "x"))
+
+
+def test_report_site_yearly_command_finds_the_site_by_host(seeded, tmp_path):
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    output = tmp_path / "yearly.xlsx"
+
+    call_command(
+        "report_site_yearly", site="www.jc.test", year=YEAR, format="xlsx", output=str(output)
+    )
+
+    sheet = load_workbook(output).active
+    assert "晋城在线" in sheet["A1"].value
