@@ -3,9 +3,11 @@ GB/T 37668-2019 level 2), mobile friendliness, load time and page weight, and sc
 evidence (no ORM).
 
 One headless Chromium (Debian's ``chromium``, driven by Playwright's sync API, never a browser
-download) serves a whole sample of pages; each page gets fresh browser contexts (a desktop one
-for axe-core, timing and weight, a phone one for the layout), so every load is measured with a
-cold cache. The simplest call opens and closes the browser in a thread of its own::
+download) serves a whole sample of pages in two tabs, each in its own browser context: a
+desktop tab for axe-core, load time and weight (HTTP cache disabled, so every page is measured
+as on a first visit) and a phone tab for the layout. The tabs go from page to page (a fresh
+context and page cost several times the navigation itself) and are replaced after any failure.
+The simplest call opens and closes the browser in a thread of its own::
 
     result = run_browser_audit(urls)  # AuditResult; save result.all_findings
 
@@ -188,6 +190,7 @@ class BrowserAudit:
         self._browser: Browser | None = None
         self._desktop_agent = ""
         self._mobile_agent = ""
+        self._tabs: dict[bool, _Tab] = {}  # by is_mobile
 
     # Lifecycle ---------------------------------------------------------------------------
 
@@ -259,6 +262,7 @@ class BrowserAudit:
         """Close the browser and stop Playwright; safe to call twice."""
         browser, playwright = self._browser, self._playwright
         self._browser = self._playwright = None
+        self._tabs.clear()  # closed with the browser
         try:
             if browser is not None:
                 browser.close()
@@ -282,23 +286,25 @@ class BrowserAudit:
         """As ``audit``, with the figures measured; raises ``PageAuditError``."""
         started = time.monotonic()
         record = PageAudit(url=url)
-        with self._browsing(mobile=False) as page:
-            page.on("pageerror", lambda error: record.script_errors.append(str(error)[:300]))
-            network = _NetworkMeter(page.context.new_cdp_session(page))
+        with self._browsing(mobile=False) as tab:
+            page = tab.page
             load_finished = self._open(page, url, record)
             violations = self._settled(page, lambda: self._axe(page))
             record.violations = len(violations)
             record.findings.extend(self._accessibility_findings(url, violations))
             if load_finished:
                 record.load_ms = self._settled(page, lambda: _navigation_timing(page))
-            record.requests, record.weight_bytes = network.totals()
+            if tab.meter is not None:  # the desktop tab has one
+                record.requests, record.weight_bytes = tab.meter.totals()
+            record.script_errors = list(tab.script_errors)
             record.findings.extend(self._performance_findings(url, record, load_finished))
             if screenshot and record.findings:
                 target = _first_target(violations)
                 shot = _evidence_screenshot(page, highlight=target)
                 record.findings[0] = _with_screenshot(record.findings[0], shot)
 
-        with self._browsing(mobile=True) as page:
+        with self._browsing(mobile=True) as tab:
+            page = tab.page
             # A page whose load never ended on the desktop is not waited for twice.
             self._open(page, url, None, load_wait_ms=None if load_finished else MOBILE_LOAD_WAIT_MS)
             mobile_findings = self._settled(page, lambda: self._mobile_findings(url, page))
@@ -355,35 +361,58 @@ class BrowserAudit:
         """A PNG of the page at a desktop size, as evidence for another check's finding (a
         stale home page); ``full_page`` takes up to ``SCREENSHOT_MAX_HEIGHT_PX``. Raises
         ``PageAuditError`` when the page does not open."""
-        with self._browsing(mobile=False) as page:
-            self._open(page, url, None)
+        with self._browsing(mobile=False) as tab:
+            self._open(tab.page, url, None)
             if full_page:
-                return _evidence_screenshot(page, highlight=None)
-            shot: bytes = page.screenshot(type="png", animations="disabled")
+                return _evidence_screenshot(tab.page, highlight=None)
+            shot: bytes = tab.page.screenshot(type="png", animations="disabled")
             return shot
 
     # Steps ----------------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _browsing(self, *, mobile: bool) -> Iterator[Page]:
-        """A page in a fresh context, closed afterwards; Playwright's errors (a crashed page,
-        a lost browser) become ``PageAuditError``."""
+    def _browsing(self, *, mobile: bool) -> Iterator[_Tab]:
+        """The desktop or the phone tab, reused from page to page: a new browser context and
+        page cost far more than the navigation itself. After any failure the tab is closed
+        and the next page gets a fresh one; Playwright's errors (a crashed page, a lost
+        browser) become ``PageAuditError``."""
         from playwright.sync_api import Error as PlaywrightError
 
-        context: BrowserContext | None = None
         try:
-            context = self._new_context(mobile=mobile)
-            yield context.new_page()
-        except PlaywrightError as error:
+            tab = self._tabs.get(mobile)
+            if tab is None or tab.page.is_closed():
+                tab = self._tabs[mobile] = self._new_tab(mobile=mobile)
+            tab.reset()
+            yield tab
+        except BaseException as error:
+            self._discard_tab(mobile=mobile)
+            if not isinstance(error, PlaywrightError):
+                raise
             if mobile:
                 message = _("The page could not be checked on a phone screen: %(reason)s")
             else:
                 message = _("The page could not be checked: %(reason)s")
             raise PageAuditError(message % {"reason": _first_line(str(error))}) from error
-        finally:
-            if context is not None:
-                with contextlib.suppress(PlaywrightError):
-                    context.close()
+
+    def _new_tab(self, *, mobile: bool) -> _Tab:
+        context = self._new_context(mobile=mobile)
+        page = context.new_page()
+        tab = _Tab(context=context, page=page)
+        page.on("pageerror", lambda error: tab.script_errors.append(str(error)[:300]))
+        if not mobile:
+            session = context.new_cdp_session(page)
+            tab.meter = _NetworkMeter(session)
+            # Every page is loaded, and weighed, as a first-time visitor would load it.
+            session.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        return tab
+
+    def _discard_tab(self, *, mobile: bool) -> None:
+        from playwright.sync_api import Error as PlaywrightError
+
+        tab = self._tabs.pop(mobile, None)
+        if tab is not None:
+            with contextlib.suppress(PlaywrightError):
+                tab.context.close()
 
     def _new_context(self, *, mobile: bool) -> BrowserContext:
         if self._browser is None:
@@ -693,6 +722,22 @@ def run_browser_audit(
 # Helpers ------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Tab:
+    """A browser context and its one page, reused for the pages of a sample."""
+
+    context: BrowserContext
+    page: Page
+    meter: _NetworkMeter | None = None  # the desktop tab's
+    script_errors: list[str] = field(default_factory=list)
+
+    def reset(self) -> None:
+        """Forget the previous page's figures before the next navigation."""
+        self.script_errors.clear()
+        if self.meter is not None:
+            self.meter.reset()
+
+
 class _NetworkMeter:
     """Bytes on the wire (headers and compressed bodies) of every request the page makes, from
     Chromium's DevTools protocol: the Resource Timing API reports 0 for cross-origin resources
@@ -710,6 +755,10 @@ class _NetworkMeter:
 
     def _on_finished(self, event: dict[str, Any]) -> None:
         self.bytes_by_request[event["requestId"]] = int(event.get("encodedDataLength", 0))
+
+    def reset(self) -> None:
+        self.requests.clear()
+        self.bytes_by_request.clear()
 
     def totals(self) -> tuple[int, int]:
         """(requests, bytes) so far."""

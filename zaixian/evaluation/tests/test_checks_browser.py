@@ -141,6 +141,12 @@ def audit(chromium_path: str) -> Iterator[BrowserAudit]:
         yield opened
 
 
+@pytest.fixture(scope="module")
+def bad_findings(audit: BrowserAudit, site: str) -> list:
+    """The findings of the page with seeded accessibility defects, audited once."""
+    return audit.audit(f"{site}/bad")
+
+
 def checks_of(findings) -> set[str]:
     return {finding.check for finding in findings}
 
@@ -171,8 +177,8 @@ def test_chromium_path_setting_is_used(settings):
 
 
 @pytest.mark.browser
-def test_violations_found_on_a_page_with_seeded_defects(audit, site):
-    findings = audit.audit(f"{site}/bad")
+def test_violations_found_on_a_page_with_seeded_defects(bad_findings, site):
+    findings = bad_findings
 
     rules = {f.detail["rule"] for f in findings if f.check == A11Y_VIOLATION}
     assert {"image-alt", "label", "color-contrast", "html-has-lang"} <= rules
@@ -187,8 +193,8 @@ def test_violations_found_on_a_page_with_seeded_defects(audit, site):
 
 
 @pytest.mark.browser
-def test_first_finding_of_a_page_carries_a_png_screenshot(audit, site):
-    findings = audit.audit(f"{site}/bad")
+def test_first_finding_of_a_page_carries_a_png_screenshot(bad_findings):
+    findings = bad_findings
 
     shot = findings[0].screenshot
     assert shot is not None
@@ -200,16 +206,17 @@ def test_first_finding_of_a_page_carries_a_png_screenshot(audit, site):
 
 
 @pytest.mark.browser
-def test_no_screenshot_when_not_asked(audit, site):
-    findings = audit.audit(f"{site}/bad", screenshot=False)
-
-    assert findings
-    assert all(finding.screenshot is None for finding in findings)
-
-
-@pytest.mark.browser
 def test_clean_chinese_page_yields_no_finding(audit, site):
-    assert audit.audit(f"{site}/clean") == []
+    page = audit.audit_page(f"{site}/clean")
+
+    assert page.findings == []
+    assert page.status == 200
+    assert page.load_ms is not None
+    assert 0 < page.load_ms < 3_000
+    # The page and its logo, and the favicon when Chromium asks for it in time.
+    assert page.requests in (2, 3)
+    assert page.weight_bytes is not None
+    assert page.weight_bytes > len(PAGES["/clean"])
 
 
 @pytest.mark.browser
@@ -267,6 +274,7 @@ def test_small_text_on_a_phone(audit, site):
     small = next(f for f in findings if f.check == MOBILE_SMALL_TEXT)
     assert small.detail["median_px"] == 10
     assert small.detail["small_characters"] > small.detail["characters"] / 2
+    assert all(finding.screenshot is None for finding in findings)  # none asked for
 
 
 # Load time and weight ---------------------------------------------------------------------------
@@ -285,17 +293,6 @@ def test_slow_page_over_the_load_time_limit(audit, site, monkeypatch):
 
 
 @pytest.mark.browser
-def test_fast_page_under_the_default_load_time_limit(audit, site):
-    page = audit.audit_page(f"{site}/clean", screenshot=False)
-
-    assert page.load_ms is not None
-    assert 0 < page.load_ms < 3_000
-    assert page.requests == 2  # the page and its logo
-    assert page.weight_bytes is not None
-    assert page.weight_bytes > len(PAGES["/clean"])
-
-
-@pytest.mark.browser
 def test_heavy_page_over_the_weight_limit(audit, site, monkeypatch):
     monkeypatch.setattr(audit, "page_weight_limit_bytes", 100_000)
 
@@ -303,7 +300,21 @@ def test_heavy_page_over_the_weight_limit(audit, site, monkeypatch):
 
     weight = next(f for f in findings if f.check == PERFORMANCE_PAGE_WEIGHT)
     assert weight.detail["weight_bytes"] > 300_000
-    assert weight.detail["requests"] == 3  # the page, its logo and the script
+    assert weight.detail["requests"] >= 3  # the page, its logo and the script
+
+
+@pytest.mark.browser
+def test_every_page_is_weighed_as_on_a_first_visit(audit, site):
+    # The tabs are reused from page to page: no cache, and the meter survives a move to
+    # another site (localhost is another site than 127.0.0.1, in another renderer).
+    other_site = site.replace("127.0.0.1", "localhost")
+
+    pages = audit.audit_sample(
+        [f"{site}/heavy", f"{site}/heavy?again", f"{other_site}/heavy"], screenshot=False
+    ).pages
+
+    assert all(page.requests >= 3 for page in pages)
+    assert all(page.weight_bytes > 300_000 for page in pages)
 
 
 @pytest.mark.browser
