@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from zaixian.analytics.api import router as analytics_router
+from zaixian.opinion.api import router as opinion_router
 from zaixian.services.api import MESSAGES, ApiError, ApiRateLimitedError
 from zaixian.services.api import router as services_router
 
@@ -31,6 +32,7 @@ api = NinjaAPI(
 )
 api.add_router("/services/", services_router)
 api.add_router("/analytics/", analytics_router)
+api.add_router("/opinion/", opinion_router)
 
 
 def _error(request: HttpRequest, status: int, detail: Any, errors: Any = None) -> HttpResponse:

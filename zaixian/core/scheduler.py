@@ -107,6 +107,9 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         "*/10 * * * *",
         "zaixian.opinion.tasks.evaluate_alert_rules_task",
     ),
+    PeriodicJob(
+        "monitoring-prune-items", "50 3 * * *", "zaixian.monitoring.tasks.prune_items_task"
+    ),
     # The inspection counts a home page that has not opened within 15 s over a week; 48 probes
     # a day (the indicators ask for at least 20) give each failure a weight of about 0.3 %.
     PeriodicJob(

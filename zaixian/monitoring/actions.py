@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +38,8 @@ logger = logging.getLogger(__name__)
 # A list page or sitemap names many articles; each is one more request to the host, so one
 # run reads at most this many articles it has not seen before.
 MAX_ARTICLES_PER_RUN = 30
+# Items deleted per transaction by the pruning job: short transactions, short locks.
+PRUNE_BATCH_SIZE = 1000
 
 
 class SourceError(Exception):
@@ -245,3 +248,35 @@ def enqueue_due_sources(*, now: datetime | None = None) -> int:
         transaction.on_commit(partial(fetch_source_task.enqueue, source.pk))
         count += 1
     return count
+
+
+def prune_items(
+    *,
+    older_than_days: int | None = None,
+    batch_size: int = PRUNE_BATCH_SIZE,
+    now: datetime | None = None,
+) -> int:
+    """Delete items published more than ``older_than_days`` days ago (the setting
+    ``MONITORING_ITEM_RETENTION_DAYS`` by default) with their samples, and old fetch runs,
+    in batches of one transaction each. Kept: what a module's item keeper names (the
+    evidence of incidents and reports) and the first item of every story that still has
+    recent items (its event hangs on it). Returns the number of items deleted."""
+    days = settings.MONITORING_ITEM_RETENTION_DAYS if older_than_days is None else older_than_days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    candidates = Item.objects.filter(published_at__lt=cutoff).exclude(
+        pk__in=Item.objects.filter(published_at__gte=cutoff).values("cluster_id")
+    )
+    for keeper in registry.item_keepers():
+        candidates = candidates.exclude(pk__in=keeper())
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(candidates.order_by("pk").values_list("pk", flat=True)[:batch_size])
+            if not ids:
+                break
+            # Samples first in one statement: the ORM's cascade would load them all.
+            ItemSample.objects.filter(item_id__in=ids).delete()
+            Item.objects.filter(pk__in=ids).delete()
+            deleted += len(ids)
+    FetchRun.objects.filter(started_at__lt=cutoff).delete()
+    return deleted

@@ -18,3 +18,9 @@ def fetch_source_task(source_id: int) -> dict[str, object]:
 def fetch_due_sources_task() -> int:
     """The scheduler's job: enqueue a fetch for every due source."""
     return actions.enqueue_due_sources()
+
+
+@task()
+def prune_items_task() -> int:
+    """The scheduler's job: delete items older than the retention (and their samples)."""
+    return actions.prune_items()

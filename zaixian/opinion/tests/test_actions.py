@@ -255,3 +255,36 @@ def test_reports_are_numbered_per_kind_and_year():
 def test_topic_needs_words():
     with pytest.raises(actions.OpinionError):
         actions.save_topic(name="空", none_words="x")
+
+
+def test_pruning_keeps_the_evidence_of_incidents_and_reprints():
+    from zaixian.monitoring import actions as monitoring_actions
+    from zaixian.monitoring.models import Item
+
+    queries.forget_cached_indexes()
+    AlertRuleFactory()
+    then = timezone.now() - timedelta(days=500)
+    for i in range(4):
+        ingest(
+            url=f"http://o{i}.example/{i}",
+            title="城东小区停水三天无人管",
+            body=STORY + str(i),
+            at=then - timedelta(minutes=30 * i),
+        )
+    [alert] = actions.evaluate_alert_rules(now=then)
+    actions.confirm_alert(alert=alert, user=user_in(Role.OPINION_ANALYST))
+    reprinted = ingest(url="http://x.example/r", title="转载", body="转载的正文" * 20, at=then)
+    Reprint.objects.create(
+        item=reprinted,
+        article_title="文章",
+        outlet="新华网",
+        url=reprinted.url,
+        reprinted_at=then,
+        containment=0.8,
+    )
+    ingest(url="http://y.example/old", title="旧闻", body="一条无关的旧闻" * 20, at=then)
+
+    deleted = monitoring_actions.prune_items(older_than_days=400)
+
+    assert deleted == 1
+    assert Item.objects.count() == 5
