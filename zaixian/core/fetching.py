@@ -15,6 +15,7 @@ a 404 page is a finding, not a failure of the crawl) and checks links without re
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -228,7 +229,7 @@ class PoliteFetcher:
             ) from exc
         except requests.ConnectionError as exc:
             raise _RetryableError(
-                _("Could not connect to the host: %(error)s") % {"error": exc}
+                _("Could not connect to the host: %(error)s") % {"error": _connection_reason(exc)}
             ) from exc
         except requests.RequestException as exc:
             raise FetchError(_("The request failed: %(error)s") % {"error": exc}) from exc
@@ -296,6 +297,16 @@ class PoliteFetcher:
         except requests.RequestException as exc:
             raise FetchError(_("The response was cut off: %(error)s") % {"error": exc}) from exc
         return b"".join(chunks)
+
+
+_ERRNO_RE = re.compile(r"\[Errno -?\d+\][^'\")]*")
+
+
+def _connection_reason(exc: Exception) -> str:
+    """The operating system's reason ("[Errno 111] Connection refused") rather than the
+    requests library's nested repr of its connection pool, when there is one."""
+    reasons = _ERRNO_RE.findall(str(exc))
+    return reasons[-1].strip() if reasons else str(exc)
 
 
 class _RetryableError(Exception):

@@ -397,7 +397,8 @@ def start_fixture_sites() -> FixtureSites:
 
 if __name__ == "__main__":  # serve the fixture for a look in a browser
     sites = start_fixture_sites()
-    print(f"fresh {sites.fresh.base_url}/  stale {sites.stale.base_url}/")  # noqa: T201 - a dev tool
+    # a developer's tool: where to point a browser
+    print(f"fresh {sites.fresh.base_url}/  stale {sites.stale.base_url}/")  # noqa: T201
     try:
         while True:
             time.sleep(3600)

@@ -6,10 +6,12 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.utils import translation
 
+from zaixian.core.fetching import FetchError, HostLimiter, PoliteFetcher
 from zaixian.evaluation.checks import LinkRecord, PageSnapshot
 from zaixian.evaluation.crawler import (
     CRAWLER_USER_AGENT,
@@ -87,15 +89,15 @@ def full_crawl() -> Iterator[FullCrawl]:
         sites.close()
 
 
-def _crawl(url: str, seen: Seen, **kwargs: object) -> CrawlResult:
-    options: dict[str, object] = {
+def _crawl(url: str, seen: Seen, **kwargs: Any) -> CrawlResult:
+    options: dict[str, Any] = {
         "max_pages": 500,
         "requests_per_second": 0,
         "timeout": CRAWL_TIMEOUT,
         "external_requests_per_second": 0,
     }
     options.update(kwargs)
-    return crawl(url, on_page=seen.on_page, progress=seen.on_progress, **options)  # type: ignore[arg-type]
+    return crawl(url, on_page=seen.on_page, progress=seen.on_progress, **options)
 
 
 # pages ------------------------------------------------------------------------------------
@@ -412,3 +414,38 @@ def test_decode_html_reads_a_gbk_page_by_its_meta_charset() -> None:
     body = '<html><head><meta charset="gb2312"></head><body>晋城市人民政府</body></html>'
 
     assert "晋城市人民政府" in decode_html(body.encode("gbk"), "text/html")
+
+
+# the fetcher's crawler options ---------------------------------------------------------------
+def _fetcher() -> PoliteFetcher:
+    return PoliteFetcher(timeout=CRAWL_TIMEOUT, retries=0, limiter=HostLimiter(interval=0))
+
+
+def test_check_link_falls_back_to_get_when_head_is_refused(evaluation_site: FixtureSite) -> None:
+    path = "/uploads/2025/p15_table.xls"
+
+    result = _fetcher().check_link(evaluation_site.url(path))
+
+    assert (result.status, result.content) == (200, b"")
+    assert [entry[1] for entry in evaluation_site.log.entries if entry[2] == path] == [
+        "HEAD",
+        "GET",
+    ]
+
+
+def test_fetch_returns_an_error_answer_when_asked(evaluation_site: FixtureSite) -> None:
+    url = evaluation_site.url("/no/such/page.html")
+
+    result = _fetcher().fetch(url, accept_error_status=True)
+
+    assert result.status == 404
+    assert "页面不存在" in result.content.decode()
+    with pytest.raises(FetchError, match="HTTP 404"):
+        _fetcher().fetch(url)
+
+
+def test_refused_connection_is_reported_in_plain_words(evaluation_sites: FixtureSites) -> None:
+    with pytest.raises(FetchError) as caught:
+        _fetcher().check_link(evaluation_sites.refused_base_url + "/")
+
+    assert str(caught.value) == "Could not connect to the host: [Errno 111] Connection refused"
