@@ -794,11 +794,21 @@ _MOBILE_LAYOUT_SCRIPT = """({tolerance, smallText, mark}) => {
         if (classes.length) text += "." + classes.join(".");
         return text;
     };
+    // Inside a scrolling or clipping box (a wide table in its scroller, a carousel's slides),
+    // or fixed to the screen, an element does not widen the page.
+    const contained = (el) => {
+        if (getComputedStyle(el).position === "fixed") return true;
+        for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+            if (getComputedStyle(box).overflowX !== "visible") return true;
+        }
+        return false;
+    };
     let element = null, elementWidth = null;
     if (pageWidth > viewportWidth + tolerance && document.body) {
         for (const el of [document.body, ...document.body.querySelectorAll("*")]) {
             const rect = el.getBoundingClientRect();
-            if (rect.width && rect.right + window.scrollX > viewportWidth + tolerance) {
+            if (rect.width && rect.right + window.scrollX > viewportWidth + tolerance
+                    && !contained(el)) {
                 element = describe(el);
                 el.setAttribute(mark, "");  // outlined in the screenshot
                 elementWidth = Math.round(rect.width);

@@ -70,7 +70,13 @@ PAGES: dict[str, bytes] = {
         + '<p style="color:#ddd;background:#fff">低对比度的文字，几乎看不清楚。</p>'.encode()
         + b"</body></html>"
     ),
-    "/wide": html_page(CLEAN_BODY + '<div class="banner" style="width:900px">通知公告</div>'),
+    # A wide table in its own scroller is fine on a phone; the banner is not.
+    "/wide": html_page(
+        CLEAN_BODY
+        + '<div style="overflow-x:auto"><table style="width:1200px"><tr><td>表格</td></tr>'
+        + "</table></div>"
+        + '<div class="banner" style="width:900px">通知公告</div>'
+    ),
     "/small": html_page(
         CLEAN_BODY.replace("<main", '<main style="font-size:10px"')
         .replace("<h1>", '<h1 style="font-size:11px">')
