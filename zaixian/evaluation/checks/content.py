@@ -92,6 +92,10 @@ _FOOTERS = etree.XPath(
     " or @id='foot' or contains(@class,'copyright') or contains(@id,'copyright')]"
 )
 _HEADINGS = etree.XPath("//h1|//h2|//h3")
+_PARAGRAPHS = etree.XPath(
+    "//p[not(ancestor::li or ancestor::table or ancestor::footer"
+    " or ancestor::*[contains(@class,'footer') or contains(@id,'footer')])]"
+)
 _LIST_ITEMS = etree.XPath("//li[.//a]|//tr[.//a]")
 _CONTROLS = etree.XPath("//a|//button|//*[@role='button']|//*[@onclick]")
 _ANCHORS = etree.XPath("//a")
@@ -99,9 +103,12 @@ _ANCHORS = etree.XPath("//a")
 # A column page lists at least this many dated items (fewer is a page with a few links).
 MIN_COLUMN_ITEMS = 3
 # A date in the page counts as the article's own when it comes this close after its heading.
-ARTICLE_DATE_WINDOW_CHARS = 300
+ARTICLE_DATE_WINDOW_CHARS = 120
 # Body text (characters) that makes a page with a heading an article.
 MIN_ARTICLE_TEXT_CHARS = 150
+# Paragraph text (characters, outside lists) that a page listing one or two dated links has
+# to stay under to count as a column: an article's body is longer, a column's blurb shorter.
+MAX_COLUMN_PARAGRAPH_CHARS = 80
 
 
 def visible_text(root: HtmlElement) -> str:
@@ -333,11 +340,21 @@ class PageAnalysis:
             return False
         if self.is_empty_column:
             return True
-        if self.dated_list.dated_items < MIN_COLUMN_ITEMS:
-            return False
-        # An article names its own date once or twice (top and bottom) and may list a few
-        # dated "related" links; a list that labels every item's date has three or more.
-        return len(self.labelled) == 0 or len(self.labelled) >= MIN_COLUMN_ITEMS
+        dated_items = self.dated_list.dated_items
+        if dated_items >= MIN_COLUMN_ITEMS:
+            # An article names its own date once or twice (top and bottom) and may list a
+            # few dated "related" links; a list that labels every item's date has three or more.
+            return len(self.labelled) == 0 or len(self.labelled) >= MIN_COLUMN_ITEMS
+        # A column with one or two items: a dated list and nothing else, no date label and no
+        # body text, which an article (even an undated one) has.
+        return (
+            dated_items > 0 and not self.labelled and self.body_chars < MAX_COLUMN_PARAGRAPH_CHARS
+        )
+
+    @cached_property
+    def body_chars(self) -> int:
+        """The length of the page's paragraph text outside lists."""
+        return sum(len(paragraph.text_content().strip()) for paragraph in _PARAGRAPHS(self.root))
 
     @cached_property
     def is_article(self) -> bool:
@@ -366,7 +383,9 @@ class PageAnalysis:
             return self.labelled[0]
         # The heading's first characters: its whitespace may differ from the text's.
         heading = self.main_heading[:12]
-        start = self.text.find(heading) if heading else -1
+        # Past the <title>, which comes first in the text and often repeats the heading.
+        title_end = self.text.find(self.title) + len(self.title) if self.title else 0
+        start = self.text.find(heading, max(title_end, 0)) if heading else -1
         if start < 0:
             return None
         start += len(heading)

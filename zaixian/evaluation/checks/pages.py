@@ -138,7 +138,7 @@ def check_wording(snapshot: PageSnapshot, *, matcher: WordingMatcher) -> list[Fi
         if rule.kind == FORBIDDEN_KIND:
             check, indicator = "wording.forbidden", "veto.serious_errors"
             evidence = _(
-                "The page contains the forbidden word “%(wrong)s” (%(count)s occurrences; "
+                "The page contains the forbidden word “%(wrong)s” (occurrences: %(count)s; "
                 "context: …%(context)s…)."
             )
         else:
@@ -147,7 +147,7 @@ def check_wording(snapshot: PageSnapshot, *, matcher: WordingMatcher) -> list[Fi
             indicator = "veto.serious_errors" if is_serious else "publishing.wording"
             evidence = _(
                 "The page contains “%(wrong)s”, which should be “%(correct)s” "
-                "(%(count)s occurrences; context: …%(context)s…)."
+                "(occurrences: %(count)s; context: …%(context)s…)."
             )
         findings.append(
             FindingData(

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
+from django.utils import translation
 
 from zaixian.evaluation.checks import PageSnapshot
 from zaixian.evaluation.checks.pages import (
@@ -27,6 +28,14 @@ from zaixian.evaluation.rules import INDICATOR_BY_CODE
 
 FETCHED_AT = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 SITE = "https://www.jcgov.gov.cn"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Evidence is asserted in its English msgids, whatever the catalogues say."""
+    with translation.override("en"):
+        yield
+
 
 NAV = """
 <div class="top-bar"><a href="/">首页</a> | <a href="/zhbb/" id="elder">长者模式</a>

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
+from django.utils import translation
 
 from zaixian.evaluation import rules
 from zaixian.evaluation.checks import (
@@ -31,6 +32,13 @@ from zaixian.evaluation.rules import INDICATOR_BY_CODE, ColumnKind
 TODAY = date(2026, 11, 27)
 FETCHED_AT = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 SITE = "https://www.jcgov.gov.cn"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Evidence is asserted in its English msgids, whatever the catalogues say."""
+    with translation.override("en"):
+        yield
 
 
 # Page facts ------------------------------------------------------------------------------------
@@ -123,6 +131,33 @@ def test_column_in_a_table_of_dated_rows():
     assert facts.column_kind == ColumnKind.NOTICE
     assert facts.item_count == 5
     assert facts.newest_date == date(2026, 10, 14)
+
+
+def test_column_of_two_items_is_a_column():
+    html = page(
+        "县区动态 - 晋城市人民政府",
+        f'<ul class="list">{list_items("2026-11-25", "2026-11-22")}</ul>',
+    )
+
+    facts = facts_of(html)
+
+    assert facts.is_column
+    assert facts.item_count == 2
+
+
+def test_undated_article_with_two_related_links_is_no_column():
+    html = page(
+        "市图书馆开展全民阅读推广活动 - 晋城市人民政府",
+        "<h1>市图书馆开展全民阅读推广活动</h1>"
+        + "<p>近日，市图书馆在全市开展全民阅读推广活动，发放图书一千余册，惠及群众五千余人次。</p>"
+        * 3
+        + f"<h3>相关文章</h3><ul>{list_items('2026-11-20', '2026-11-18')}</ul>",
+    )
+
+    facts = facts_of(html, url=f"{SITE}/xwzx/bmdt/202611/t20261125_3.shtml")
+
+    assert not facts.is_column
+    assert facts.extra == {"is_article": True, "has_date": False}
 
 
 def test_empty_column_has_no_items():
