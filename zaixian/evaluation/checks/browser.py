@@ -71,6 +71,10 @@ OVERFLOW_TOLERANCE_PX = 8
 SMALL_TEXT_PX = 12.0
 SMALL_TEXT_SHARE = 0.5  # "most" of the page's text
 SMALL_TEXT_MIN_CHARACTERS = 20  # too little text to judge below this
+# WCAG 2.2's minimum target size (success criterion 2.5.8, level AA), with its spacing
+# exception; a few crowded targets (two icons side by side) are left alone.
+TAP_TARGET_PX = 24
+CROWDED_TARGETS_AT_LEAST = 5
 # A screenshot is the first screens of the page (or the screens around the offending element),
 # never a 30,000-pixel strip.
 SCREENSHOT_MAX_HEIGHT_PX = 2_400
@@ -99,6 +103,7 @@ A11Y_VIOLATION = "a11y.violation"
 A11Y_CLEAN = "a11y.clean"
 MOBILE_OVERFLOW = "mobile.overflow"
 MOBILE_SMALL_TEXT = "mobile.small_text"
+MOBILE_TAP_TARGETS = "mobile.tap_targets"
 PERFORMANCE_LOAD_TIME = "performance.load_time"
 PERFORMANCE_PAGE_WEIGHT = "performance.page_weight"
 INDICATOR_ACCESSIBILITY = "usability.accessibility"
@@ -310,7 +315,7 @@ class BrowserAudit:
             self._open(page, url, None, load_wait_ms=None if load_finished else MOBILE_LOAD_WAIT_MS)
             mobile_findings = self._settled(page, lambda: self._mobile_findings(url, page))
             if screenshot and mobile_findings and not record.findings:
-                shot = _evidence_screenshot(page, highlight=f"[{_OVERFLOW_MARK}]")
+                shot = _evidence_screenshot(page, highlight=f"[{_EVIDENCE_MARK}]")
                 mobile_findings[0] = _with_screenshot(mobile_findings[0], shot)
             record.findings.extend(mobile_findings)
         record.elapsed_ms = round((time.monotonic() - started) * 1000)
@@ -617,7 +622,8 @@ class BrowserAudit:
             {
                 "tolerance": OVERFLOW_TOLERANCE_PX,
                 "smallText": SMALL_TEXT_PX,
-                "mark": _OVERFLOW_MARK,
+                "minTarget": TAP_TARGET_PX,
+                "mark": _EVIDENCE_MARK,
             },
         )
         findings = []
@@ -682,6 +688,33 @@ class BrowserAudit:
                         "small_characters": small,
                         "small_text_px": SMALL_TEXT_PX,
                         "median_px": median,
+                    },
+                )
+            )
+        crowded = int(layout["crowded"])
+        if crowded >= CROWDED_TARGETS_AT_LEAST:
+            examples = [str(example) for example in layout["crowdedExamples"]]
+            findings.append(
+                FindingData(
+                    check=MOBILE_TAP_TARGETS,
+                    indicator=INDICATOR_MOBILE,
+                    evidence=_(
+                        "On a phone screen %(crowded)d of %(targets)d links and controls are "
+                        "smaller than %(size)d px and too close to each other to tap, "
+                        "e.g. %(examples)s."
+                    )
+                    % {
+                        "crowded": crowded,
+                        "targets": int(layout["targets"]),
+                        "size": TAP_TARGET_PX,
+                        "examples": ", ".join(examples),
+                    },
+                    page_url=url,
+                    detail={
+                        "crowded_targets": crowded,
+                        "targets": int(layout["targets"]),
+                        "tap_target_px": TAP_TARGET_PX,
+                        "examples": examples,
                     },
                 )
             )
@@ -782,8 +815,10 @@ def _navigation_timing(page: Page) -> int | None:
     return None if value is None else round(float(value))
 
 
-_OVERFLOW_MARK = "data-evaluation-overflow"
-_MOBILE_LAYOUT_SCRIPT = """({tolerance, smallText, mark}) => {
+# The element the phone pass's screenshot outlines: the one too wide, or the first crowded
+# tap target.
+_EVIDENCE_MARK = "data-evaluation-evidence"
+_MOBILE_LAYOUT_SCRIPT = """({tolerance, smallText, minTarget, mark}) => {
     const viewportWidth = document.documentElement.clientWidth || window.innerWidth;
     const pageWidth = Math.max(
         document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0);
@@ -839,8 +874,45 @@ _MOBILE_LAYOUT_SCRIPT = """({tolerance, smallText, mark}) => {
             sizes.set(size, (sizes.get(size) || 0) + text.length);
         }
     }
+    // Tap targets (WCAG 2.2 success criterion 2.5.8): a link or control under minTarget px
+    // either way is crowded when a circle of minTarget px around its centre reaches another
+    // target (or the circle of another small one); links in a sentence are exempt.
+    const targets = [];
+    const wordy = /[\\p{L}\\p{N}]/u;
+    const inSentence = (el) => {
+        const parent = el.parentElement;
+        if (!parent || getComputedStyle(el).display !== "inline") return false;
+        let text = "";
+        for (const node of parent.childNodes) {
+            if (node.nodeType === Node.TEXT_NODE) text += node.textContent;
+        }
+        return [...text].filter((c) => wordy.test(c)).length >= 2;
+    };
+    const selector = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, '
+        + '[role="button"], [role="link"], [role="tab"], [role="menuitem"]';
+    for (const el of document.querySelectorAll(selector)) {
+        const rect = el.getBoundingClientRect();
+        if (!rect.width || !rect.height || getComputedStyle(el).visibility === "hidden") continue;
+        const small = rect.width < minTarget || rect.height < minTarget;
+        targets.push({el, rect, small: small && !inSentence(el),
+                      x: rect.left + rect.width / 2, y: rect.top + rect.height / 2});
+    }
+    const reaches = (t, o) => {
+        if (o.small) return Math.hypot(o.x - t.x, o.y - t.y) < minTarget;
+        const dx = Math.max(o.rect.left - t.x, 0, t.x - o.rect.right);
+        const dy = Math.max(o.rect.top - t.y, 0, t.y - o.rect.bottom);
+        return Math.hypot(dx, dy) < minTarget / 2;
+    };
+    const crowded = targets.filter((t) => t.small && targets.some((o) => o !== t && reaches(t, o)));
+    const crowdedExamples = crowded.slice(0, 3).map((t) => {
+        const label = (t.el.innerText || t.el.value || t.el.getAttribute("aria-label") || "")
+            .trim().slice(0, 12);
+        return label ? `${describe(t.el)} "${label}"` : describe(t.el);
+    });
+    if (crowded.length && !element) crowded[0].el.setAttribute(mark, "");
     return {viewportWidth, pageWidth, element, elementWidth, characters, smallCharacters,
-            sizes: [...sizes.entries()]};
+            sizes: [...sizes.entries()], targets: targets.length, crowded: crowded.length,
+            crowdedExamples};
 }"""
 
 

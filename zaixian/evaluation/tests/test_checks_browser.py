@@ -18,6 +18,7 @@ from zaixian.evaluation.checks.browser import (
     A11Y_VIOLATION,
     MOBILE_OVERFLOW,
     MOBILE_SMALL_TEXT,
+    MOBILE_TAP_TARGETS,
     PERFORMANCE_LOAD_TIME,
     PERFORMANCE_PAGE_WEIGHT,
     BrowserAudit,
@@ -33,6 +34,8 @@ CLEAN_BODY = """
   <h1>晋城市人民政府</h1>
   <p>欢迎访问晋城市人民政府门户网站。本站提供政务公开、政务服务和互动交流等栏目，
   方便市民查询政策文件、办理各类事项、反映意见建议。</p>
+  <p>本期附件见第<a href="/1">一</a><a href="/2">二</a><a href="/3">三</a><a href="/4">四</a><a
+  href="/5">五</a><a href="/6">六</a>页（在句子中的链接不算过密）。</p>
   <img src="/logo.png" alt="晋城市人民政府标志" width="40" height="40">
   <form action="/search/" role="search">
     <label for="q">站内搜索</label>
@@ -76,6 +79,13 @@ PAGES: dict[str, bytes] = {
         + '<div style="overflow-x:auto"><table style="width:1200px"><tr><td>表格</td></tr>'
         + "</table></div>"
         + '<div class="banner" style="width:900px">通知公告</div>'
+    ),
+    # Pagination links of one digit each, side by side, too small to tap.
+    "/crowded": html_page(
+        CLEAN_BODY
+        + '<nav aria-label="分页">'
+        + "".join(f'<a href="/list/{number}">{number}</a>' for number in range(1, 9))
+        + "</nav>"
     ),
     "/small": html_page(
         CLEAN_BODY.replace("<main", '<main style="font-size:10px"')
@@ -281,6 +291,18 @@ def test_small_text_on_a_phone(audit, site):
     assert small.detail["median_px"] == 10
     assert small.detail["small_characters"] > small.detail["characters"] / 2
     assert all(finding.screenshot is None for finding in findings)  # none asked for
+
+
+@pytest.mark.browser
+def test_crowded_small_tap_targets_on_a_phone(audit, site):
+    findings = audit.audit(f"{site}/crowded")
+
+    assert checks_of(findings) == {MOBILE_TAP_TARGETS}
+    crowded = findings[0]
+    assert crowded.indicator == "usability.mobile"
+    assert crowded.detail["crowded_targets"] == 8  # the links of the sentence are exempt
+    assert 'a "1"' in crowded.evidence
+    assert crowded.screenshot is not None
 
 
 # Load time and weight ---------------------------------------------------------------------------
