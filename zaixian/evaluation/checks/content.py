@@ -36,15 +36,15 @@ _BLOCK_TAGS = frozenset(
 )  # fmt: skip
 _INVISIBLE_TAGS = frozenset({"script", "style", "template"})
 
+# The pattern starts with its literal first digits, so that the engine skips ahead fast over
+# Chinese text; the look-behind after them keeps a longer number from reading as a year.
 _DATE = (
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})"
+    r"((?:19|20)\d{2})(?<!\d{5})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})"
     r"|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日)(?!\d)"
 )
 DATE_RE = re.compile(_DATE)
-# The article's own date: "发布时间：2025-11-20", "发布日期:2025年11月20日", "日期：2025/11/20".
-LABELLED_DATE_RE = re.compile(
-    r"(?:发布于|(?:发布|发文|成文|更新)?(?:时间|日期))[\s:：]{0,3}" + _DATE
-)
+# The article's own date follows a label: "发布时间：2025-11-20", "日期:2025年11月20日".
+_LABEL_BEFORE_RE = re.compile(r"(?:发布于|时间|日期)[\s:：]{0,3}$")
 # Today's date as a page header shows it ("2026年11月27日 星期五"): a clock, not an update.
 _WEEKDAY_AFTER_RE = re.compile(r"\s*(?:星期|周|礼拜)[一二三四五六日天]")
 # A list item's date without its year ("11-26", "[11/26]"), as home-page lists often show it.
@@ -148,9 +148,10 @@ def _to_date(match: re.Match[str]) -> date | None:
         return None
 
 
-def extract_dates(text: str, *, today: date) -> list[date]:
-    """Every plausible date in ``text``, in order; a date after tomorrow is no publication
-    date (a deadline, an event, a typo) and is left out."""
+def dated_matches(text: str, *, today: date) -> list[tuple[date, bool]]:
+    """Every plausible date in ``text`` in order, and whether a 发布时间/日期 label precedes
+    it; a date after tomorrow is no publication date (a deadline, an event, a typo) and a
+    date with its weekday is a header's clock: both are left out."""
     latest = today + timedelta(days=1)
     found = []
     for match in DATE_RE.finditer(text):
@@ -159,8 +160,15 @@ def extract_dates(text: str, *, today: date) -> list[date]:
             continue
         if _WEEKDAY_AFTER_RE.match(text, match.end()):
             continue
-        found.append(value)
+        start = match.start()
+        is_labelled = _LABEL_BEFORE_RE.search(text, max(0, start - 6), start) is not None
+        found.append((value, is_labelled))
     return found
+
+
+def extract_dates(text: str, *, today: date) -> list[date]:
+    """Every plausible date in ``text``, in order (see ``dated_matches``)."""
+    return [value for value, _is_labelled in dated_matches(text, today=today)]
 
 
 def short_date(text: str, *, today: date) -> date | None:
@@ -178,17 +186,6 @@ def short_date(text: str, *, today: date) -> date | None:
         if value <= today + timedelta(days=1):
             return value
     return None
-
-
-def labelled_dates(text: str, *, today: date) -> list[date]:
-    """Dates after a 发布时间/发布日期/日期 label: the post's own date."""
-    latest = today + timedelta(days=1)
-    found = []
-    for match in LABELLED_DATE_RE.finditer(text):
-        value = _to_date(match)
-        if value is not None and value <= latest:
-            found.append(value)
-    return found
 
 
 def _snapshot_day(snapshot: PageSnapshot) -> date:
@@ -266,12 +263,17 @@ class PageAnalysis:
         return self.title_head
 
     @cached_property
+    def _dated_matches(self) -> list[tuple[date, bool]]:
+        return dated_matches(self.text, today=self.today)
+
+    @cached_property
     def dates(self) -> list[date]:
-        return extract_dates(self.text, today=self.today)
+        return [value for value, _is_labelled in self._dated_matches]
 
     @cached_property
     def labelled(self) -> list[date]:
-        return labelled_dates(self.text, today=self.today)
+        """Dates after a 发布时间/发布日期/日期 label: the post's own date."""
+        return [value for value, is_labelled in self._dated_matches if is_labelled]
 
     @cached_property
     def lists(self) -> list[DatedList]:
