@@ -53,8 +53,9 @@ _SHORT_DATE_RE = re.compile(r"[\[【(（]?(\d{1,2})[-/.](\d{1,2})[\]】)）]?$")
 EMPTY_COLUMN_RE = re.compile(
     r"暂无(?:相关)?(?:信息|数据|内容|记录|文章|新闻)|没有(?:相关)?(?:信息|数据|记录)"
 )
+# The names of an elder-friendly (适老化) version or switch, as links and buttons show them.
 ELDER_MODE_RE = re.compile(
-    r"适老化|长者模式|长者版|关怀版|关怀模式|老年模式|老人模式|大字版|无障碍|读屏|长辈版"
+    r"适老化|长者模式|长者版|长辈版|关怀版|关怀模式|老年模式|老人模式|大字版|无障碍|读屏"
 )
 # Column kinds, tried in this order on the column's name.
 _COLUMN_KIND_RES: tuple[tuple[ColumnKind, re.Pattern[str]], ...] = (
@@ -97,7 +98,7 @@ _PARAGRAPHS = etree.XPath(
     " or ancestor::*[contains(@class,'footer') or contains(@id,'footer')])]"
 )
 _LIST_ITEMS = etree.XPath("//li[.//a]|//tr[.//a]")
-_CONTROLS = etree.XPath("//a|//button|//*[@role='button']|//*[@onclick]")
+_CONTROLS = etree.XPath("//a|//button|//*[@role='button']")
 _ANCHORS = etree.XPath("//a")
 
 # A column page lists at least this many dated items (fewer is a page with a few links).
@@ -397,10 +398,9 @@ class PageAnalysis:
 
     @cached_property
     def has_elder_mode(self) -> bool:
-        if (
-            ELDER_MODE_RE.search(self.text) is None
-            and ELDER_MODE_RE.search(self.snapshot.text) is None
-        ):
+        """A link or button to the elder-friendly version, by its text, title or image."""
+        # Most pages never name it: one scan of the HTML (attributes included) rules them out.
+        if ELDER_MODE_RE.search(self.snapshot.text) is None:
             return False
         for control in _CONTROLS(self.root):
             label = " ".join(
@@ -408,8 +408,7 @@ class PageAnalysis:
                     control.text_content(),
                     control.get("title", ""),
                     control.get("aria-label", ""),
-                    control.get("alt", ""),
-                    " ".join(img.get("alt", "") for img in control.iter("img")),
+                    *(img.get("alt", "") for img in control.iter("img")),
                 )
             )
             if ELDER_MODE_RE.search(label):
