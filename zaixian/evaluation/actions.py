@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
@@ -122,6 +123,15 @@ def start_evaluation(
             started_by=user if getattr(user, "is_authenticated", False) else None,
             started_at=now,
         )
+
+
+def queue_evaluation(*, target: EvaluationTarget, user: Any) -> EvaluationRun:
+    """Record a run started in the admin and hand it to a worker after the commit."""
+    from zaixian.evaluation.tasks import evaluate_target_task
+
+    run = start_evaluation(target=target, trigger=EvaluationRun.Trigger.ADMIN, user=user)
+    transaction.on_commit(partial(evaluate_target_task.enqueue, target.pk, run.pk))
+    return run
 
 
 def run_evaluation(
@@ -275,26 +285,31 @@ def _browser_findings(
     target: EvaluationTarget,
     progress: Progress | None,
 ) -> list[FindingData]:
-    from zaixian.evaluation.checks.browser import BrowserAudit, BrowserUnavailableError
+    """Accessibility, layout on a phone and load time of the sample in Chromium (in a thread
+    of its own: Playwright's sync API runs an event loop, where the ORM may not be used), and
+    a screenshot of a stale home page as the inspector would see it."""
+    from zaixian.evaluation.checks.browser import (
+        BrowserUnavailableError,
+        run_browser_audit,
+        run_screenshot,
+    )
 
     sample = accessibility_sample(summary, size=target.accessibility_sample)
     if not sample:
         return []
+    if progress:
+        progress("browser", 0, len(sample))
     try:
-        with BrowserAudit() as audit:
-            if progress:
-                progress("browser", 0, len(sample))
-            result = audit.audit_sample(sample)
-            extra = list(result.findings)
-            # A failed home-page veto is shown as the inspector would see it.
-            stale = [f for f in findings if f.check == "home.not_updated"]
-            if stale and summary.home is not None:
-                shot = audit.screenshot(summary.home.url)
-                if shot:
-                    findings[findings.index(stale[0])] = FindingData(
-                        **{**stale[0].__dict__, "screenshot": shot}
-                    )
-            return extra
+        result = run_browser_audit(
+            sample,
+            executable_path=settings.CHROMIUM_PATH or None,
+            load_time_limit_ms=settings.EVALUATION_SLOW_PAGE_MS,
+        )
+        stale = [f for f in findings if f.check == "home.not_updated"]
+        if stale and summary.home is not None:
+            shot = run_screenshot(summary.home.url, executable_path=settings.CHROMIUM_PATH or None)
+            if shot:
+                findings[findings.index(stale[0])] = replace(stale[0], screenshot=shot)
     except BrowserUnavailableError as error:
         return [
             FindingData(
@@ -304,6 +319,19 @@ def _browser_findings(
                 % {"reason": error},
             )
         ]
+    if progress:
+        progress("browser", result.pages_audited, len(sample))
+    notices = [
+        FindingData(
+            check="browser.page_error",
+            indicator="",
+            page_url=url,
+            evidence=_("The page could not be checked in the browser: %(reason)s")
+            % {"reason": reason},
+        )
+        for url, reason in result.errors.items()
+    ]
+    return [*result.all_findings, *notices]
 
 
 def _finish(run: EvaluationRun, findings: list[FindingData]) -> None:

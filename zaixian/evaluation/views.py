@@ -3,12 +3,10 @@ and findings with its report downloads, starting a run, and the yearly work repo
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -75,16 +73,11 @@ def start_run(request: HttpRequest, target_id: int) -> HttpResponse:
     target = queries.target_for_user(request.user, target_id)
     if target is None:
         raise Http404(_("There is no such site."))
-    from zaixian.evaluation.tasks import evaluate_target_task
-
     try:
-        run = actions.start_evaluation(
-            target=target, trigger=EvaluationRun.Trigger.ADMIN, user=request.user
-        )
+        actions.queue_evaluation(target=target, user=request.user)
     except actions.EvaluationAlreadyRunningError as error:
         messages.warning(request, str(error))
         return redirect("evaluation_admin:dashboard")
-    transaction.on_commit(partial(evaluate_target_task.enqueue, target.pk, run.pk))
     messages.success(
         request,
         _("The evaluation of %(site)s has started; its result appears here when it is done.")

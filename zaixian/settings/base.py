@@ -272,6 +272,8 @@ MONITORING_ITEM_RETENTION_DAYS = env_int("MONITORING_ITEM_RETENTION_DAYS", 400)
 EVALUATION_CRAWL_TIMEOUT = float(os.environ.get("EVALUATION_CRAWL_TIMEOUT", "15"))
 EVALUATION_CRAWL_WORKERS = env_int("EVALUATION_CRAWL_WORKERS", 4)
 EVALUATION_SLOW_PAGE_MS = env_int("EVALUATION_SLOW_PAGE_MS", 3000)
+# Chromium for the evaluation's browser checks; empty: the `chromium` on PATH (Debian's package).
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "")
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "").upper()
 LOGGING = {

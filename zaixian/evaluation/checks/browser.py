@@ -1012,3 +1012,19 @@ def _megabytes(size: int) -> str:
 
 def _first_line(text: str) -> str:
     return (text.strip().splitlines() or [""])[0][:300]
+
+
+def run_screenshot(url: str, *, executable_path: str | None = None) -> bytes | None:
+    """A screenshot of ``url`` for the evidence of another check (a stale home page), taken in
+    a browser of its own thread like ``run_browser_audit``; None when the page cannot be shown.
+    Raises ``BrowserUnavailableError``."""
+
+    def shoot_in_thread() -> bytes | None:
+        with BrowserAudit(executable_path=executable_path) as audit:
+            try:
+                return audit.screenshot(url)
+            except PageAuditError:
+                return None
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="browser-shot") as executor:
+        return executor.submit(shoot_in_thread).result()

@@ -87,7 +87,8 @@ def test_platform_admin_sees_every_site(client, departments, scored_run):
 
     html = client.get(reverse("evaluation_admin:dashboard")).content.decode()
 
-    assert "晋城在线" in html and "晋城市农业农村局网站" in html
+    assert "晋城在线" in html
+    assert "晋城市农业农村局网站" in html
 
 
 @pytest.mark.parametrize("role", [Role.EDITOR, Role.CASE_OFFICER, None])
@@ -173,8 +174,10 @@ def test_report_downloads_as_pdf_and_docx(client, departments, scored_run):
     docx = client.get(reverse("evaluation_admin:run_report", args=[scored_run.pk, "docx"]))
     unknown = client.get(reverse("evaluation_admin:run_report", args=[scored_run.pk, "exe"]))
 
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+    assert docx.status_code == 200
+    assert docx.content.startswith(b"PK")
     assert unknown.status_code == 404
 
 
