@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from lxml import etree
 
 from zaixian.evaluation.checks import FindingData, PageCheck, PageSnapshot
@@ -101,23 +103,38 @@ _GENERIC_INTERPRETATION_LINKS = frozenset(
 _GUIDE_RE = re.compile(r"办事指南|服务指南")
 
 
-def _guide_elements() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
-    # (key, the element's name as the evidence shows it, the words that stand for it)
-    return (
-        ("item_name", _("name of the item"), re.compile(r"事项名称")),
-        ("legal_basis", _("legal basis"), re.compile(r"设定依据|办理依据|法律依据|实施依据")),
-        ("conditions", _("conditions of application"), re.compile(r"申请条件|受理条件|办理条件")),
-        (
-            "documents",
-            _("documents to submit"),
-            re.compile(r"申请材料|办理材料|申报材料|提交材料"),
-        ),
-        ("place", _("place of handling"), re.compile(r"办理地点|受理地点|办公地点")),
-        ("hours", _("office hours"), re.compile(r"办理时间|受理时间|办公时间")),
-        ("time_limit", _("time limit"), re.compile(r"办理时限|承诺时限|法定时限|办结时限")),
-        ("enquiry", _("enquiry phone number"), re.compile(r"咨询电话|咨询方式|联系电话|咨询途径")),
-        ("procedure", _("handling procedure"), re.compile(r"办理流程|办理程序|办事流程|受理流程")),
-    )
+# (key, the element's name as the evidence shows it, the words that stand for it on a page)
+_GUIDE_ELEMENTS: tuple[tuple[str, Promise, re.Pattern[str]], ...] = (
+    ("item_name", gettext_lazy("name of the item"), re.compile(r"事项名称")),
+    (
+        "legal_basis",
+        gettext_lazy("legal basis"),
+        re.compile(r"设定依据|办理依据|法律依据|实施依据"),
+    ),
+    (
+        "conditions",
+        gettext_lazy("conditions of application"),
+        re.compile(r"申请条件|受理条件|办理条件"),
+    ),
+    (
+        "documents",
+        gettext_lazy("documents to submit"),
+        re.compile(r"申请材料|办理材料|申报材料|提交材料"),
+    ),
+    ("place", gettext_lazy("place of handling"), re.compile(r"办理地点|受理地点|办公地点")),
+    ("hours", gettext_lazy("office hours"), re.compile(r"办理时间|受理时间|办公时间")),
+    ("time_limit", gettext_lazy("time limit"), re.compile(r"办理时限|承诺时限|法定时限|办结时限")),
+    (
+        "enquiry",
+        gettext_lazy("enquiry phone number"),
+        re.compile(r"咨询电话|咨询方式|联系电话|咨询途径"),
+    ),
+    (
+        "procedure",
+        gettext_lazy("handling procedure"),
+        re.compile(r"办理流程|办理程序|办事流程|受理流程"),
+    ),
+)
 
 
 def check_wording(snapshot: PageSnapshot, *, matcher: WordingMatcher) -> list[FindingData]:
@@ -385,7 +402,7 @@ def check_guide(snapshot: PageSnapshot) -> list[FindingData]:
         return []
     text = page.main_text
     missing = [
-        (key, label) for key, label, pattern in _guide_elements() if not pattern.search(text)
+        (key, str(label)) for key, label, pattern in _GUIDE_ELEMENTS if not pattern.search(text)
     ]
     if not missing:
         return []
@@ -426,7 +443,7 @@ def make_page_checks(
             snapshot, max_html_bytes=max_html_bytes, max_elapsed_ms=max_elapsed_ms
         )
 
-    checks: list[Callable[[PageSnapshot], list[FindingData]]] = [
+    return [
         wording,
         check_footer,
         check_html,
@@ -436,7 +453,6 @@ def make_page_checks(
         check_policy_interpretation,
         check_guide,
     ]
-    return list(checks)
 
 
 def run_page_checks(snapshot: PageSnapshot, checks: Iterable[PageCheck]) -> list[FindingData]:
