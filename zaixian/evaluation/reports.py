@@ -17,6 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from django.db.models import Count, QuerySet
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -35,7 +36,7 @@ from zaixian.core.documents import (
     png_bar_chart,
 )
 from zaixian.disclosure import queries as disclosure_queries
-from zaixian.evaluation import queries, rules
+from zaixian.evaluation import rules
 from zaixian.evaluation.checks.platform import interaction_scope
 from zaixian.evaluation.models import (
     EvaluationRun,
@@ -65,6 +66,84 @@ EMAIL_EVIDENCE_PER_ITEM = 10
 
 class UnknownFormatError(ValueError):
     """A report was asked for in a format it does not come in."""
+
+
+# --- Reads (reports and queries are one layer and do not import each other) ------------------
+
+
+def _scorecard(run: EvaluationRun) -> rules.Scorecard:
+    """The run's stored scorecard, or one scored from its findings if none was stored."""
+    if run.scorecard:
+        return rules.Scorecard.from_json(run.scorecard)
+    return rules.score(run.findings.only("indicator"))
+
+
+def _findings(run: EvaluationRun) -> QuerySet[Finding]:
+    return run.findings.order_by("severity", "indicator", "check_code", "pk")
+
+
+def _done_runs(target: EvaluationTarget) -> QuerySet[EvaluationRun]:
+    return target.runs.filter(status=EvaluationRun.Status.DONE, score__isnull=False).order_by(
+        "-started_at", "-pk"
+    )
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    run_id: int
+    day: date
+    score: Decimal
+    is_passed: bool
+
+
+def recent_runs(
+    *, target: EvaluationTarget, before: EvaluationRun | None = None, limit: int = TREND_RUNS
+) -> list[TrendPoint]:
+    """The last ``limit`` finished runs up to ``before`` (included), oldest first: the
+    scorecard report's trend."""
+    runs = _done_runs(target)
+    if before is not None:
+        runs = runs.filter(started_at__lte=before.started_at)
+    rows = list(runs.values_list("pk", "started_at", "score", "is_passed")[:limit])
+    return [
+        TrendPoint(
+            run_id=pk, day=timezone.localdate(started_at), score=score, is_passed=bool(is_passed)
+        )
+        for pk, started_at, score, is_passed in reversed(rows)
+    ]
+
+
+@dataclass(frozen=True)
+class SecurityFigures:
+    evaluations: int  # finished runs in the year
+    problems_found: int  # distinct problems (check, indicator, page, link) found in the year
+    problems_fixed: int  # of those, the ones the latest finished run no longer finds
+
+
+def _finding_keys(runs: QuerySet[EvaluationRun]) -> set[tuple[Any, ...]]:
+    return set(
+        Finding.objects.filter(run__in=runs)
+        .exclude(severity__in=[Finding.Severity.BONUS, Finding.Severity.NOTICE])
+        .order_by()
+        .values_list("check_code", "indicator", "page_url", "link_url")
+        .distinct()
+    )
+
+
+def security_figures(*, target: EvaluationTarget, year: int) -> SecurityFigures:
+    """The yearly report's 安全防护 figures from the platform's own evaluations. A problem is
+    one finding's check, indicator, page and link; it counts as fixed when the target's latest
+    finished run (of the year or later) no longer finds it."""
+    start, end = _year_bounds(year)
+    year_runs = _done_runs(target).filter(started_at__gte=start, started_at__lt=end)
+    found = _finding_keys(year_runs)
+    latest = _done_runs(target).first()
+    still = _finding_keys(EvaluationRun.objects.filter(pk=latest.pk)) if latest else set()
+    return SecurityFigures(
+        evaluations=year_runs.count(),
+        problems_found=len(found),
+        problems_fixed=len(found - still),
+    )
 
 
 # --- The scorecard -------------------------------------------------------------------------------
@@ -99,7 +178,7 @@ class ScorecardReport:
     run: EvaluationRun
     target: EvaluationTarget
     card: rules.Scorecard
-    history: list[queries.HistoryPoint]
+    history: list[TrendPoint]
     groups: list[FindingGroup]
 
     @property
@@ -142,13 +221,16 @@ def _screenshot(finding: Finding) -> bytes:
 def _groups(run: EvaluationRun) -> list[FindingGroup]:
     """The run's findings by indicator, in the table's order (veto, deductions, bonuses,
     notices, then anything else), at most ``FINDINGS_PER_INDICATOR`` listed per indicator."""
-    summary = queries.run_summary(run)
+    counts = dict(
+        run.findings.order_by()
+        .values_list("indicator")
+        .annotate(n=Count("pk"))
+        .values_list("indicator", "n")
+    )
     order = [indicator.code for indicator in rules.INDICATORS] + [
         indicator.code for indicator in rules.NOTICE_INDICATORS
     ]
-    codes = sorted(
-        summary.by_indicator, key=lambda code: (order.index(code) if code in order else 999, code)
-    )
+    codes = sorted(counts, key=lambda code: (order.index(code) if code in order else 999, code))
     screenshots = 0
     groups = []
     for code in codes:
@@ -157,11 +239,9 @@ def _groups(run: EvaluationRun) -> list[FindingGroup]:
             code=code,
             name=str(indicator.name) if indicator else (code or _("Other")),
             kind=indicator.kind.value if indicator else "notice",
-            total=summary.by_indicator[code],
+            total=counts[code],
         )
-        for finding in queries.findings_for_run(run=run).filter(indicator=code)[
-            :FINDINGS_PER_INDICATOR
-        ]:
+        for finding in _findings(run).filter(indicator=code)[:FINDINGS_PER_INDICATOR]:
             image = _screenshot(finding) if screenshots < SCREENSHOTS_AT_MOST else b""
             screenshots += 1 if image else 0
             group.rows.append(
@@ -183,19 +263,17 @@ def _groups(run: EvaluationRun) -> list[FindingGroup]:
 
 def scorecard_report(run: EvaluationRun) -> ScorecardReport:
     """Everything the scorecard document shows of ``run``."""
-    card = queries.scorecard_of(run) or rules.score(run.findings.only("indicator"))
+    card = _scorecard(run)
     return ScorecardReport(
         run=run,
         target=run.target,
         card=card,
-        history=queries.recent_runs(target=run.target, before=run, limit=TREND_RUNS),
+        history=recent_runs(target=run.target, before=run, limit=TREND_RUNS),
         groups=_groups(run),
     )
 
 
-def trend_chart_svg(
-    points: list[queries.HistoryPoint], *, width: int = 640, height: int = 200
-) -> str:
+def trend_chart_svg(points: list[TrendPoint], *, width: int = 640, height: int = 200) -> str:
     """The scores of the last runs as columns against the pass line (inline SVG, no script,
     no external resource); failed runs in red."""
     title = _("Score of the last runs")
@@ -382,14 +460,12 @@ def run_admin_path(run: EvaluationRun) -> str:
 def veto_email(run: EvaluationRun) -> tuple[str, str]:
     """Subject and plain-text body telling a site's administrators which single-veto items
     failed, with the evidence, and where the run is in the admin."""
-    card = queries.scorecard_of(run) or rules.score(run.findings.only("indicator"))
+    card = _scorecard(run)
     items = []
     for line in card.vetoes:
         if not line.is_failed:
             continue
-        findings = list(
-            queries.findings_for_run(run=run).filter(indicator=line.code)[:EMAIL_EVIDENCE_PER_ITEM]
-        )
+        findings = list(_findings(run).filter(indicator=line.code)[:EMAIL_EVIDENCE_PER_ITEM])
         items.append(
             {
                 "name": line.name,
@@ -723,7 +799,7 @@ def yearly_work_report(*, target: EvaluationTarget, year: int) -> YearlyWorkRepo
             ),
         ]
 
-    security = queries.security_figures(target=target, year=year)
+    security = security_figures(target=target, year=year)
     other_checks = facts.other_security_checks if facts else 0
     other_found = facts.other_problems_found if facts else 0
     other_fixed = facts.other_problems_fixed if facts else 0

@@ -1,5 +1,4 @@
-"""Reads of the self-evaluation: latest runs, history and trend, findings and their counts,
-and the yearly security figures."""
+"""Reads of the self-evaluation: latest runs, history and trend, findings and their counts."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -79,15 +78,6 @@ def test_score_series_has_one_point_a_day_with_the_days_last_run():
     ]
 
 
-def test_recent_runs_up_to_a_run():
-    target = EvaluationTargetFactory()
-    runs = [EvaluationRunFactory(target=target, started_at=_at(day)) for day in range(1, 6)]
-
-    points = queries.recent_runs(target=target, before=runs[3], limit=3)
-
-    assert [p.run_id for p in points] == [runs[1].pk, runs[2].pk, runs[3].pk]
-
-
 def test_findings_for_run_filters():
     run = EvaluationRunFactory()
     broken = FindingFactory.create_batch(2, run=run)
@@ -125,19 +115,3 @@ def test_scorecard_of_reads_the_stored_scorecard():
 
     assert queries.scorecard_of(run) == card
     assert queries.scorecard_of(EvaluationRunFactory()) is None
-
-
-def test_security_figures_count_distinct_problems_and_the_fixed_ones():
-    target = EvaluationTargetFactory()
-    first = EvaluationRunFactory(target=target, started_at=_at(1, month=3, year=2025))
-    for page in ("a", "b", "c"):
-        FindingFactory(run=first, page_url=f"http://x.test/{page}", link_url="http://x.test/z")
-    FindingFactory(run=first, bonus=True)
-    second = EvaluationRunFactory(target=target, started_at=_at(1, month=6, year=2025))
-    FindingFactory(run=second, page_url="http://x.test/a", link_url="http://x.test/z")
-    latest = EvaluationRunFactory(target=target, started_at=_at(1, month=2, year=2026))
-    FindingFactory(run=latest, page_url="http://x.test/b", link_url="http://x.test/z")
-
-    figures = queries.security_figures(target=target, year=2025)
-
-    assert figures == queries.SecurityFigures(evaluations=2, problems_found=3, problems_fixed=2)

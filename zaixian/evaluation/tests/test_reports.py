@@ -20,7 +20,6 @@ from zaixian.evaluation.tests.factories import (
     FindingFactory,
 )
 from zaixian.hotline import actions as hotline_actions
-from zaixian.hotline import rules as hotline_rules
 from zaixian.hotline.tests.conftest import (  # noqa: F401 — fixtures
     category,
     centre,
@@ -205,7 +204,7 @@ def seeded(register, operator, department):
         hotline_actions.reply_to_case(hotline_case=closed, actor=officer, reply="已修复")
         hotline_actions.review_reply(hotline_case=closed, actor=operator, approve=True)
         hotline_actions.record_callback(
-            hotline_case=closed, actor=operator, satisfaction=hotline_rules.Satisfaction.SATISFIED
+            hotline_case=closed, actor=operator, satisfaction="satisfied"
         )
     with time_machine.travel(_at(7, 1), tick=False):
         register(received_at=_at(7, 1), caller_phone="13900000011")
@@ -326,6 +325,33 @@ def test_yearly_report_pdf(seeded, pdf_rendering):
     assert content.startswith(b"%PDF")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert "晋城在线" in text
+
+
+def test_recent_runs_up_to_a_run():
+    target = EvaluationTargetFactory()
+    runs = [
+        EvaluationRunFactory(target=target, started_at=_at(11, day, 2, 2026)) for day in range(1, 6)
+    ]
+
+    points = reports.recent_runs(target=target, before=runs[3], limit=3)
+
+    assert [p.run_id for p in points] == [runs[1].pk, runs[2].pk, runs[3].pk]
+
+
+def test_security_figures_count_distinct_problems_and_the_fixed_ones():
+    target = EvaluationTargetFactory()
+    first = EvaluationRunFactory(target=target, started_at=_at(3, 1))
+    for page in ("a", "b", "c"):
+        FindingFactory(run=first, page_url=f"http://x.test/{page}", link_url="http://x.test/z")
+    FindingFactory(run=first, bonus=True)
+    second = EvaluationRunFactory(target=target, started_at=_at(6, 1))
+    FindingFactory(run=second, page_url="http://x.test/a", link_url="http://x.test/z")
+    latest = EvaluationRunFactory(target=target, started_at=_at(2, 1, year=2026))
+    FindingFactory(run=latest, page_url="http://x.test/b", link_url="http://x.test/z")
+
+    figures = reports.security_figures(target=target, year=YEAR)
+
+    assert figures == reports.SecurityFigures(evaluations=2, problems_found=3, problems_fixed=2)
 
 
 # --- Commands ------------------------------------------------------------------------------------
