@@ -417,9 +417,13 @@ class PageAnalysis:
 
     @cached_property
     def anchor_texts(self) -> list[str]:
-        return [
-            _clean(" ".join((a.text_content(), a.get("title", "")))) for a in _ANCHORS(self.root)
-        ]
+        """Every link's text and title, each on its own."""
+        texts = []
+        for anchor in _ANCHORS(self.root):
+            texts.append(_clean(anchor.text_content()))
+            if title := anchor.get("title"):
+                texts.append(_clean(title))
+        return texts
 
 
 _slot = threading.local()

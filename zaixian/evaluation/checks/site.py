@@ -263,11 +263,14 @@ def check_links(summary: CrawlSummary) -> list[FindingData]:
     """``links.broken_home`` and ``links.broken``: each distinct broken target once; a
     target not checked (left out by robots.txt or the crawl's limits) is no finding."""
     findings = []
+    home = summary.home
     for link in summary.links:
         if not getattr(link, "checked", True) or not link.is_broken:
             continue
         reason = _link_reason(link)
         on_home = link.on_home_page
+        # A link on the home page may have been found first elsewhere: point at the home page.
+        page_url = home.url if on_home and home is not None else link.found_on
         findings.append(
             FindingData(
                 check="links.broken_home" if on_home else "links.broken",
@@ -278,7 +281,7 @@ def check_links(summary: CrawlSummary) -> list[FindingData]:
                     else _("The page %(page)s links to %(url)s, which is broken (%(reason)s).")
                 )
                 % {"url": link.url, "page": link.found_on, "reason": reason},
-                page_url=link.found_on,
+                page_url=page_url,
                 link_url=link.url,
                 detail={
                     "status": link.status,

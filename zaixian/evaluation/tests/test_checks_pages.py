@@ -472,7 +472,10 @@ def test_policy_document_without_interpretation_link_is_found():
 
 
 def test_navigation_link_to_the_interpretation_column_does_not_count():
-    html = POLICY_DOC.replace("《晋城市优化营商环境若干措施》政策解读", "政策解读")
+    html = POLICY_DOC.replace(
+        '<a href="/zcjd/202611/t20261112_0999.shtml">《晋城市优化营商环境若干措施》政策解读</a>',
+        '<a href="/zcjd/" title="政策解读">政策解读</a>',
+    )
 
     assert len(check_policy_interpretation(snapshot(html))) == 1
 
