@@ -42,11 +42,13 @@ _PAGED_FILE_RE = re.compile(
     re.IGNORECASE,
 )
 _PAGED_PATH_RE = re.compile(r"/page/(?P<number>\d{1,5})/?$", re.IGNORECASE)
+# A folder's index page is the folder: /xwzx/gzdt/ and /xwzx/gzdt/index.shtml are one column.
+_INDEX_FILE_RE = re.compile(r"/(?:index|default)\.(?:s?html?|jsp|php|aspx?)$", re.IGNORECASE)
 
 
 def column_key(url: str) -> tuple[str, int]:
-    """The URL of a column's first page and the page number of ``url`` in it (0 for the
-    first page)."""
+    """The URL that names the column of ``url`` (its first page, a folder's index page as the
+    folder) and the page number of ``url`` in it (0 for the first page)."""
     parts = urlsplit(url)
     number = 0
     path = parts.path
@@ -56,6 +58,7 @@ def column_key(url: str) -> tuple[str, int]:
     elif match := _PAGED_PATH_RE.search(path):
         number = int(match["number"])
         path = path[: match.start()] + "/"
+    path = _INDEX_FILE_RE.sub("/", path)
     query = []
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
         if key.lower() in _PAGE_QUERY_KEYS:

@@ -384,6 +384,7 @@ def test_empty_column_is_found():
 
 def test_pages_of_one_column_count_once():
     pages = [
+        column(f"{SITE}/xwzx/gzdt/", age_days=30),
         column(f"{SITE}/xwzx/gzdt/index.shtml", age_days=30),
         column(f"{SITE}/xwzx/gzdt/index_1.shtml", age_days=60),
         column(f"{SITE}/xwzx/gzdt/index_2.shtml", age_days=90),
@@ -395,15 +396,16 @@ def test_pages_of_one_column_count_once():
 
     assert sorted((f.page_url, f.detail["newest_date"]) for f in findings) == [
         (f"{SITE}/list.jsp?catid=12&page=2", (TODAY - timedelta(days=40)).isoformat()),
-        (f"{SITE}/xwzx/gzdt/index.shtml", (TODAY - timedelta(days=30)).isoformat()),
+        (f"{SITE}/xwzx/gzdt/", (TODAY - timedelta(days=30)).isoformat()),
     ]
 
 
 @pytest.mark.parametrize(
     ("url", "key", "number"),
     [
-        (f"{SITE}/xwzx/gzdt/index.shtml", f"{SITE}/xwzx/gzdt/index.shtml", 0),
-        (f"{SITE}/xwzx/gzdt/index_3.shtml", f"{SITE}/xwzx/gzdt/index.shtml", 3),
+        (f"{SITE}/xwzx/gzdt/", f"{SITE}/xwzx/gzdt/", 0),
+        (f"{SITE}/xwzx/gzdt/index.shtml", f"{SITE}/xwzx/gzdt/", 0),
+        (f"{SITE}/xwzx/gzdt/index_3.shtml", f"{SITE}/xwzx/gzdt/", 3),
         (f"{SITE}/col/list_2.html", f"{SITE}/col/list.html", 2),
         (f"{SITE}/news/page/4/", f"{SITE}/news/", 4),
         (f"{SITE}/list.jsp?catid=12&pageNo=5", f"{SITE}/list.jsp?catid=12", 5),
