@@ -50,6 +50,7 @@ _SKIPPED_SCHEMES = frozenset({"mailto", "tel", "javascript", "data", "sms", "ftp
 _FOLLOWED_TAGS = {"a": "href", "area": "href", "iframe": "src", "frame": "src"}
 _CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_REFRESH_URL_RE = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.IGNORECASE)
 _CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _Outcome = TypeVar("_Outcome")
@@ -515,7 +516,8 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
 
 def extract_links(tree: lxml.html.HtmlElement, *, base_url: str) -> tuple[list[str], list[str]]:
     """The page's links as canonical absolute URLs in page order: those to follow (``<a>``,
-    ``<area>``, frames) and those only to check (images, stylesheets, scripts)."""
+    ``<area>``, frames, a refresh ``<meta>``) and those only to check (images, stylesheets,
+    scripts)."""
     base = base_url
     for element in tree.iter("base"):
         href = (element.get("href") or "").strip()
@@ -524,9 +526,14 @@ def extract_links(tree: lxml.html.HtmlElement, *, base_url: str) -> tuple[list[s
         break
     followed: list[str] = []
     checked_only: list[str] = []
-    for element in tree.iter("a", "area", "iframe", "frame", "img", "script", "link"):
+    for element in tree.iter("a", "area", "iframe", "frame", "img", "script", "link", "meta"):
         tag = element.tag
-        if tag in _FOLLOWED_TAGS:
+        if tag == "meta":  # many portals' "/" is a <meta http-equiv="refresh"> to index.html
+            if (element.get("http-equiv") or "").lower() != "refresh":
+                continue
+            match = _REFRESH_URL_RE.search(element.get("content") or "")
+            target, bucket = (match.group(1) if match else ""), followed
+        elif tag in _FOLLOWED_TAGS:
             target, bucket = element.get(_FOLLOWED_TAGS[tag]), followed
         elif tag == "link":
             rel = (element.get("rel") or "").lower().split()

@@ -19,6 +19,8 @@ from zaixian.evaluation.crawler import (
     absolute_url,
     crawl,
     decode_html,
+    extract_links,
+    parse_html,
     site_host,
 )
 from zaixian.evaluation.tests.fixture_server import (
@@ -449,3 +451,20 @@ def test_refused_connection_is_reported_in_plain_words(evaluation_sites: Fixture
         _fetcher().check_link(evaluation_sites.refused_base_url + "/")
 
     assert str(caught.value) == "Could not connect to the host: [Errno 111] Connection refused"
+
+
+def test_extract_links_sorts_followed_from_checked_only() -> None:
+    tree = parse_html(
+        '<html><head><meta http-equiv="Refresh" content="0; URL=/index.html">'
+        '<link rel="stylesheet" href="/s.css"><link rel="alternate" href="/feed.xml">'
+        '<script src="/a.js"></script></head><body><a href="/a.html">a</a>'
+        '<map><area href="/b.html"></map><iframe src="/c.html"></iframe>'
+        '<img src="/d.png"><a href="mailto:x@x.gov.cn">m</a></body></html>'
+    )
+    assert tree is not None
+
+    followed, checked_only = extract_links(tree, base_url="http://x.gov.cn/")
+
+    base = "http://x.gov.cn"
+    assert followed == [f"{base}/index.html", f"{base}/a.html", f"{base}/b.html", f"{base}/c.html"]
+    assert checked_only == [f"{base}/s.css", f"{base}/a.js", f"{base}/d.png"]
