@@ -3,15 +3,15 @@
 
 Three kinds of check, run by ``actions.run_evaluation``:
 
-* **page checks** (``PAGE_CHECKS``) see each fetched HTML page once, while the crawl goes on,
-  and return findings (wording errors, footer, HTML validity, page weight, policy
+* **page checks** (``pages.make_page_checks``) see each fetched HTML page once, while the crawl
+  goes on, and return findings (wording errors, footer, HTML validity, page weight, policy
   interpretation links, service-guide elements, mobile viewport);
-* **site checks** (``SITE_CHECKS``) see the whole crawl once it is over (home page and
+* **site checks** (``site.SITE_CHECKS``) see the whole crawl once it is over (home page and
   columns not updated, empty columns, broken links, elder mode);
-* **platform checks** read the platform's own data about a site (availability probes,
+* **platform checks** (``platform.check_platform``) read the platform's own data about a site (availability probes,
   interaction and disclosure deadlines) and run without a crawl.
 
-``page_facts`` turns a page into the small record the site checks need, so the crawl never
+``content.page_facts`` turns a page into the small record the site checks need, so the crawl never
 keeps 20,000 page bodies in memory.
 """
 
