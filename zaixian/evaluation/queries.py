@@ -1,5 +1,5 @@
-"""Reads of the self-evaluation: the latest run of each site, a site's score history and
-trend, a run's findings and their counts. (The documents' own reads are in ``reports``: the
+"""Reads of the self-evaluation: who sees which sites, the latest run of each site, a site's
+score history and trend, a run's findings and their counts. (The documents' own reads are in ``reports``: the
 two modules are one layer and do not import each other.)"""
 
 from __future__ import annotations
@@ -7,10 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from zaixian.core.queries import departments_visible_to, user_has_role
+from zaixian.core.roles import Role
 from zaixian.evaluation import rules
 from zaixian.evaluation.models import EvaluationRun, EvaluationTarget, Finding
 
@@ -142,3 +145,169 @@ def run_summary(run: EvaluationRun) -> RunSummary:
 def scorecard_of(run: EvaluationRun) -> rules.Scorecard | None:
     """The run's stored scorecard (None before it is scored)."""
     return rules.Scorecard.from_json(run.scorecard) if run.scorecard else None
+
+
+# Who sees what (the admin); the run page and `zaixian evaluate --json` --------------------
+
+
+def can_view_evaluation(user: Any) -> bool:
+    """Site and platform administrators and leaders see the self-evaluation."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        user_has_role(user, role) for role in (Role.SITE_ADMIN, Role.PLATFORM_ADMIN, Role.LEADER)
+    )
+
+
+def can_start_evaluation(user: Any) -> bool:
+    """Site and platform administrators may start a run; leaders only read."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(
+        user.is_superuser
+        or user_has_role(user, Role.SITE_ADMIN)
+        or user_has_role(user, Role.PLATFORM_ADMIN)
+    )
+
+
+def can_manage_targets(user: Any) -> bool:
+    """Site and platform administrators set up the sites (a site administrator only those of
+    their own departments) and keep the wording rules."""
+    return can_start_evaluation(user)
+
+
+def targets_visible_to(user: Any) -> QuerySet[EvaluationTarget]:
+    """Every site for platform administrators and the city's leaders; otherwise the sites
+    sponsored by the user's own departments."""
+    if not can_view_evaluation(user):
+        return EvaluationTarget.objects.none()
+    if user.is_superuser or user_has_role(user, Role.PLATFORM_ADMIN):
+        return EvaluationTarget.objects.all()
+    return EvaluationTarget.objects.filter(department__in=departments_visible_to(user))
+
+
+def target_for_user(user: Any, target_id: int) -> EvaluationTarget | None:
+    return targets_visible_to(user).filter(pk=target_id).first()
+
+
+def run_for_user(user: Any, run_id: int) -> EvaluationRun | None:
+    return (
+        EvaluationRun.objects.select_related("target")
+        .filter(target__in=targets_visible_to(user), pk=run_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    target: EvaluationTarget
+    latest: EvaluationRun | None
+    running: bool
+    probes: int
+    probe_failures: int
+
+    @property
+    def failure_rate(self) -> float | None:
+        return self.probe_failures / self.probes if self.probes else None
+
+
+def dashboard_rows(user: Any, *, today: date) -> list[DashboardRow]:
+    """Each site the user sees with its latest finished run and the week's probes."""
+    since = timezone.make_aware(
+        datetime.combine(
+            today - timedelta(days=rules.AVAILABILITY_WINDOW_DAYS - 1), datetime.min.time()
+        )
+    )
+    targets = targets_visible_to(user).annotate(
+        probes_total=Count("probes", filter=Q(probes__probed_at__gte=since)),
+        probes_down=Count("probes", filter=Q(probes__probed_at__gte=since, probes__is_up=False)),
+    )
+    rows = []
+    for target in targets:
+        latest = (
+            target.runs.filter(status=EvaluationRun.Status.DONE).order_by("-started_at").first()
+        )
+        running = target.runs.filter(status=EvaluationRun.Status.RUNNING).exists()
+        rows.append(
+            DashboardRow(
+                target=target,
+                latest=latest,
+                running=running,
+                probes=target.probes_total,
+                probe_failures=target.probes_down,
+            )
+        )
+    return rows
+
+
+def run_as_json(run: EvaluationRun) -> dict[str, Any]:
+    """The run for `zaixian evaluate --json`: the site, the score and every finding with its
+    check, indicator, page, link and evidence."""
+    return {
+        "site": run.target.name,
+        "url": run.target.base_url,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "status": run.status,
+        "pages_crawled": run.pages_crawled,
+        "links_checked": run.links_checked,
+        "score": float(run.score) if run.score is not None else None,
+        "passed": run.is_passed,
+        "vetoes_failed": run.vetoes_failed,
+        "scorecard": run.scorecard,
+        "findings": [
+            {
+                "check": finding.check_code,
+                "indicator": finding.indicator,
+                "severity": finding.severity,
+                "page": finding.page_url,
+                "link": finding.link_url,
+                "evidence": finding.evidence,
+                "points": float(finding.points),
+                "screenshot": finding.screenshot.name or None,
+            }
+            for finding in run.findings.order_by("id")
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    indicator: str
+    name: str
+    severity: str
+    count: int
+    findings: list[Finding]  # the first FINDINGS_SHOWN of them
+
+
+FINDINGS_SHOWN = 50
+
+
+def run_detail(run: EvaluationRun) -> dict[str, Any]:
+    """What the run page shows: the scorecard and the findings grouped by
+    indicator (the first 50 of each; the report and the JSON carry all of them)."""
+    groups: dict[str, list[Finding]] = {}
+    counts: dict[str, int] = {}
+    for finding in findings_for_run(run=run):
+        key = finding.indicator or finding.check_code
+        counts[key] = counts.get(key, 0) + 1
+        shown = groups.setdefault(key, [])
+        if len(shown) < FINDINGS_SHOWN:
+            shown.append(finding)
+    finding_groups = [
+        FindingGroup(
+            indicator=key,
+            name=rules._indicator_name(key),
+            severity=shown[0].severity,
+            count=counts[key],
+            findings=shown,
+        )
+        for key, shown in groups.items()
+    ]
+    return {
+        "scorecard": scorecard_of(run),
+        "summary": run_summary(run),
+        "finding_groups": finding_groups,
+    }

@@ -59,8 +59,12 @@ class RunView(_EvaluationView):
         run = queries.run_for_user(self.request.user, self.kwargs["pk"])
         if run is None:
             raise Http404(_("There is no such evaluation run."))
+        from zaixian.evaluation.reports import recent_runs, trend_chart_svg
+
         context.update(queries.run_detail(run))
         context["run"] = run
+        history = recent_runs(target=run.target, before=run)
+        context["trend_svg"] = trend_chart_svg(history) if len(history) > 1 else ""
         return context
 
 
