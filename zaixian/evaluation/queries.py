@@ -1,6 +1,6 @@
 """Reads of the self-evaluation: who sees which sites, the latest run of each site, a site's
-score history and trend, a run's findings and their counts. (The documents' own reads are in ``reports``: the
-two modules are one layer and do not import each other.)"""
+score history and trend, a run's findings and their counts. (The documents' own reads are in
+``reports``: the two modules are one layer and do not import each other.)"""
 
 from __future__ import annotations
 
