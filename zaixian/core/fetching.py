@@ -163,9 +163,10 @@ class PoliteFetcher:
         return self._with_retries(lambda: self._get_once(url, headers, accept_error_status))
 
     def check_link(self, url: str) -> FetchResult:
-        """The status of ``url`` without reading its body: HEAD, falling back to a GET that
-        stops at the headers when the server refuses HEAD (405, 501). 4xx and 5xx answers are
-        results; a FetchError says why no answer came back. ``content`` is always empty."""
+        """The status of ``url`` without reading its body: HEAD, then a GET that stops at the
+        headers when HEAD fails (405, 501, or a server or firewall that mishandles HEAD), so a
+        link is only broken when GET fails too. 4xx and 5xx answers are results; a FetchError
+        says why no answer came back. ``content`` is always empty."""
         self._check_allowed(url)
         return self._with_retries(lambda: self._check_once(url))
 
@@ -195,7 +196,7 @@ class PoliteFetcher:
         with self._request_errors(url):
             response = self.session.head(url, timeout=self.timeout, allow_redirects=True)
             response.close()
-            if response.status_code in (405, 501):
+            if response.status_code >= 400:  # 405, 501, and servers whose HEAD is broken
                 self.limiter.wait(urlsplit(url).netloc)
                 response = self.session.get(url, timeout=self.timeout, stream=True)
                 response.close()  # the headers are all a link check needs

@@ -468,3 +468,15 @@ def test_extract_links_sorts_followed_from_checked_only() -> None:
     base = "http://x.gov.cn"
     assert followed == [f"{base}/index.html", f"{base}/a.html", f"{base}/b.html", f"{base}/c.html"]
     assert checked_only == [f"{base}/s.css", f"{base}/a.js", f"{base}/d.png"]
+
+
+def test_a_missing_target_is_broken_only_when_get_fails_too(evaluation_site: FixtureSite) -> None:
+    path = "/images/2026/danhe.jpg"
+
+    result = _fetcher().check_link(evaluation_site.url(path))
+
+    assert result.status == 404
+    assert [entry[1] for entry in evaluation_site.log.entries if entry[2] == path] == [
+        "HEAD",
+        "GET",
+    ]
