@@ -20,11 +20,14 @@ INSERT plus the banded lookup; see docs/monitoring.md).
 
 It prints items/s and peak memory (ru_maxrss), the dedup precision and recall over pairs on
 the generated set (every item's true story is known), the reprint precision and recall, and the
-sentiment accuracy on the labelled sentences below (written by hand for this bench by the
-lexicon's author, so it is an optimistic check, not an independent evaluation).
+sentiment accuracy on two labelled sets: the 40 sentences below (written by the lexicon's
+author, an optimistic check) and ``bench/data/sentiment_labelled.tsv`` (315 posts about city
+affairs — complaints, praise, notices and questions — written and labelled without looking at
+the lexicon), with per-class precision and recall and the confusion matrix.
 
     .venv/bin/python bench/opinion_bench.py                 # 100,000 items
     .venv/bin/python bench/opinion_bench.py --items 20000   # a loaded machine
+    .venv/bin/python bench/opinion_bench.py --sentiment-only
 """
 
 from __future__ import annotations
@@ -262,11 +265,58 @@ def pair_scores(truth: list[int], predicted: list[int]) -> tuple[float, float]:
     )
 
 
+LABELLED_FILE = Path(__file__).resolve().parent / "data" / "sentiment_labelled.tsv"
+CLASSES = ("negative", "neutral", "positive")
+
+
+def read_labelled(path: Path = LABELLED_FILE) -> list[tuple[str, str]]:
+    """(text, label) pairs of a ``label<TAB>text`` file; ``#`` lines are comments."""
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, text = line.split("\t", 1)
+        if label not in CLASSES:
+            raise ValueError(f"unknown label {label!r} in {path}")
+        pairs.append((text, label))
+    return pairs
+
+
+def sentiment_report(name: str, labelled: list[tuple[str, str]]) -> None:
+    """Accuracy, per-class precision and recall, and the confusion matrix of the lexicon."""
+    lexicon = default_lexicon()
+    confusion: Counter[tuple[str, str]] = Counter(
+        (label, lexicon.score(text).label) for text, label in labelled
+    )
+    right = sum(confusion[(c, c)] for c in CLASSES)
+    print(
+        f"sentiment, {name}: {right} of {len(labelled)} right "
+        f"(accuracy {right / len(labelled):.3f})"
+    )
+    for c in CLASSES:
+        predicted = sum(confusion[(t, c)] for t in CLASSES)
+        actual = sum(confusion[(c, p)] for p in CLASSES)
+        precision = confusion[(c, c)] / predicted if predicted else 0.0
+        recall = confusion[(c, c)] / actual if actual else 0.0
+        print(
+            f"  {c:<9} precision {precision:.3f} ({confusion[(c, c)]}/{predicted}), "
+            f"recall {recall:.3f} ({confusion[(c, c)]}/{actual})"
+        )
+    print("  confusion (rows: label, columns: predicted): " + " ".join(f"{c:>9}" for c in CLASSES))
+    for t in CLASSES:
+        print(f"  {t:>45} " + " ".join(f"{confusion[(t, p)]:>9}" for p in CLASSES))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--sentiment-only", action="store_true", help="only the sentiment accuracy")
     args = parser.parse_args()
+    if args.sentiment_only:
+        sentiment_report("lexicon author's 40 sentences", LABELLED)
+        sentiment_report(f"{LABELLED_FILE.name}", read_labelled())
+        return
 
     t0 = time.perf_counter()
     items, truth, articles, reprint_of = generate(args.items, args.seed)
@@ -332,11 +382,8 @@ def main() -> None:
         f"(recall {correct / max(true_reprints, 1):.4f}), "
         f"precision {correct / max(found, 1):.4f}"
     )
-    right = sum(1 for text, label in LABELLED if lexicon.score(text).label == label)
-    print(
-        f"sentiment: {right} of {len(LABELLED)} labelled sentences right "
-        f"(accuracy {right / len(LABELLED):.3f})"
-    )
+    sentiment_report("lexicon author's 40 sentences", LABELLED)
+    sentiment_report(f"{LABELLED_FILE.name}", read_labelled())
 
 
 if __name__ == "__main__":
