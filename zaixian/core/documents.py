@@ -20,18 +20,18 @@ class DocumentRenderingUnavailableError(RuntimeError):
     """WeasyPrint or the Pango library it needs is missing on this server."""
 
 
-def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    raise ValueError(f"External resources are not allowed in documents: {url[:80]}")
-
-
 def html_to_pdf(html: str) -> bytes:
-    """The PDF of a self-contained HTML document (inline CSS, inline SVG or data: images)."""
+    """The PDF of a self-contained HTML document (inline CSS, inline SVG, ``data:`` images such
+    as screenshots). WeasyPrint's fetcher is limited to ``data:`` URIs: any other URL in the
+    document (http, file, …) is skipped, never fetched."""
     try:
         from weasyprint import HTML
+        from weasyprint.urls import URLFetcher
     except (ImportError, OSError) as error:  # OSError: Pango's shared library is missing
         logger.error("PDF rendering unavailable: %s", error)
         raise DocumentRenderingUnavailableError(str(error)) from error
-    pdf: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=False)
+    pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf()
     return pdf
 
 

@@ -235,7 +235,7 @@ def _evaluate(run: EvaluationRun, *, progress: Progress | None, browser: bool) -
         batch_size=PAGE_BATCH,
     )
     summary = CrawlSummary(
-        start_url=target.base_url, pages=records, links=result.links, today=today
+        start_url=result.start_url, pages=records, links=result.links, today=today
     )
     findings.extend(check_site(summary))
     findings.extend(check_platform(target=target, today=today))

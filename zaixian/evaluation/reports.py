@@ -28,7 +28,6 @@ from zaixian.analytics import reports as analytics_reports
 from zaixian.core.documents import (
     DOCX_CONTENT_TYPE,
     PDF_CONTENT_TYPE,
-    DocumentRenderingUnavailableError,
     add_docx_table,
     docx_bytes,
     html_to_pdf,
@@ -332,25 +331,7 @@ def render_scorecard(run: EvaluationRun, *, fmt: str) -> tuple[bytes, str]:
     )
     if fmt == "html":
         return html.encode(), HTML_CONTENT_TYPE
-    return _pdf(html), PDF_CONTENT_TYPE
-
-
-def _pdf(html: str) -> bytes:
-    """``core.documents.html_to_pdf``, except that embedded ``data:`` images (screenshots)
-    are read: WeasyPrint (from 67) hands them to the document's URL fetcher, and core's
-    refuses every URL. Here the fetcher is WeasyPrint's own, limited to ``data:`` URIs, so the
-    document still cannot make the server fetch a URL or read a file. (To move into core.)"""
-    if "data:image/" not in html:
-        return html_to_pdf(html)
-    try:
-        from weasyprint import HTML
-        from weasyprint.urls import URLFetcher
-    except ImportError:
-        return html_to_pdf(html.replace("data:image/", "about:blank#"))
-    except OSError as error:  # Pango's shared library is missing
-        raise DocumentRenderingUnavailableError(str(error)) from error
-    pdf: bytes = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
-    return pdf
+    return html_to_pdf(html), PDF_CONTENT_TYPE
 
 
 def _points(value: Decimal) -> str:

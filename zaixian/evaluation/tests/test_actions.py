@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from zaixian.evaluation import actions
-from zaixian.evaluation.models import EvaluationRun, EvaluationTarget, Finding
+from zaixian.evaluation.models import EvaluationRun, EvaluationTarget, Finding, WordingRule
 from zaixian.evaluation.tests.fixture_server import (
     CRAWL_TIMEOUT,
     ROBUSTNESS_PATHS,
@@ -147,12 +147,16 @@ def test_probe_records_up_and_down(evaluation_site):
     assert (not_found.is_up, not_found.status_code) == (False, 404)
 
 
-def test_default_wording_rules_load_once():
-    first = actions.load_default_wording_rules()
-    second = actions.load_default_wording_rules()
+def test_the_shipped_wording_rules_are_installed_and_loaded_once():
+    # The migration put the shipped list in the table; loading it again adds only what an
+    # office deleted, and never touches what it changed.
+    assert WordingRule.objects.count() >= 150
+    assert actions.load_default_wording_rules() == 0
+    WordingRule.objects.filter(wrong="人民正府").delete()
+    WordingRule.objects.filter(wrong="按装").update(is_active=False)
 
-    assert first >= 150
-    assert second == 0
+    assert actions.load_default_wording_rules() == 1
+    assert WordingRule.objects.get(wrong="按装").is_active is False
 
 
 def test_command_writes_the_report_and_every_finding(evaluation_site, tmp_path):
