@@ -23,6 +23,7 @@ urlpatterns = [
     path("hdjl/", include("zaixian.hotline.urls")),
     path("open311/v2/", include("zaixian.hotline.open311_urls")),
     path("analytics/", include("zaixian.analytics.urls")),
+    path("monitoring/", include("zaixian.monitoring.urls")),
     path("api/v1/", api.urls),
     path("", include("zaixian.portal.urls")),
 ]

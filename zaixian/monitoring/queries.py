@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -101,3 +104,37 @@ def simhash_cluster(*, fingerprint: int, since: datetime) -> int | None:
         if d <= similarity.MAX_DISTANCE and (best is None or d < best[0]):
             best = (d, cluster_id or item_id)
     return None if best is None else best[1]
+
+
+# Recorded feeds of the demo -------------------------------------------------------------------
+
+DEMO_FEEDS_DIR = Path(__file__).resolve().parent / "data" / "demo_feeds"
+_DEMO_FEED_NAME = re.compile(r"^[a-z0-9-]{1,60}$")
+
+
+def demo_feed_names() -> list[str]:
+    return sorted(path.stem for path in DEMO_FEEDS_DIR.glob("*.xml"))
+
+
+_FEED_TIME = re.compile(r"<(pubDate|published|updated)>([^<]+)</\1>")
+
+
+def demo_feed(name: str, *, shift: timedelta = timedelta(0)) -> bytes | None:
+    """The bundled recorded feed ``name`` (``data/demo_feeds/<name>.xml``) with every time
+    moved by ``shift`` (the demo moves its recording to end when it was loaded), or None."""
+    if not _DEMO_FEED_NAME.match(name):
+        return None
+    path = DEMO_FEEDS_DIR / f"{name}.xml"
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    if shift:
+
+        def moved(match: re.Match[str]) -> str:
+            tag, value = match.groups()
+            if tag == "pubDate":
+                return f"<{tag}>{format_datetime(parsedate_to_datetime(value) + shift)}</{tag}>"
+            return f"<{tag}>{(datetime.fromisoformat(value) + shift).isoformat()}</{tag}>"
+
+        text = _FEED_TIME.sub(moved, text)
+    return text.encode()
