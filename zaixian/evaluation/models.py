@@ -27,11 +27,15 @@ class EvaluationTarget(models.Model):
     )
     department = models.ForeignKey(
         "core.Department",
-        verbose_name=_("sponsor department"),
+        verbose_name=_("responsible department"),
         related_name="evaluation_targets",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        help_text=_(
+            "The department whose site administrators maintain this site: they see its results "
+            "and may start a run."
+        ),
     )
     admin_emails = models.TextField(
         _("administrators' e-mail addresses"),
