@@ -3,14 +3,21 @@ roll-up into daily tables, access-log imports, and the purge of raw data."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import gzip
 import hashlib
 import multiprocessing
+import os
 import secrets
-from collections import deque
+import time
+import traceback
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from multiprocessing import connection as mp_connection
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -40,22 +47,38 @@ ROLLUP_BATCH = 20_000
 # --- Salts --------------------------------------------------------------------------------
 
 
+SALT_MEMORY_SECONDS = 3600
+_salts: dict[date, tuple[float, str]] = {}
+
+
 def salt_for_day(*, day: date) -> str:
     """The day's random salt, made on first use; ``purge_analytics`` deletes it after the
-    day, so a visitor hash cannot be linked to an address or to another day."""
+    day, so a visitor hash cannot be linked to an address or to another day. A day's salt
+    never changes once made, so the process remembers it for an hour, as the cache does."""
+    now = time.monotonic()
+    known = _salts.get(day)
+    if known is not None and now - known[0] < SALT_MEMORY_SECONDS:
+        return known[1]
     key = f"analytics:salt:{day.isoformat()}"
     salt = cache.get(key)
-    if salt:
-        return str(salt)
-    try:
-        with transaction.atomic():
-            salt = VisitorSalt.objects.get_or_create(
-                day=day, defaults={"salt": secrets.token_hex(32)}
-            )[0].salt
-    except IntegrityError:  # two processes made the day's salt at once: take the stored one
-        salt = VisitorSalt.objects.get(day=day).salt
-    cache.set(key, salt, 3600)
-    return salt
+    if not salt:
+        try:
+            with transaction.atomic():
+                salt = VisitorSalt.objects.get_or_create(
+                    day=day, defaults={"salt": secrets.token_hex(32)}
+                )[0].salt
+        except IntegrityError:  # two processes made the day's salt at once: the stored one
+            salt = VisitorSalt.objects.get(day=day).salt
+        cache.set(key, salt, 3600)
+    if len(_salts) >= 2:
+        _salts.clear()
+    _salts[day] = (now, str(salt))
+    return str(salt)
+
+
+def forget_salts() -> None:
+    """Drop the remembered salts (after the purge deleted some, and in tests)."""
+    _salts.clear()
 
 
 # --- Recording ----------------------------------------------------------------------------
@@ -91,7 +114,7 @@ def record_page_view(
     referral = rules.classify_referrer(page.referrer[:500], query, site.hostname)
     agent = rules.parse_user_agent(user_agent[:500])
     location = locate_ip(ip)
-    return PageView.objects.create(
+    view = PageView(
         site=site,
         time=moment,
         day=day,
@@ -112,6 +135,34 @@ def record_page_view(
         screen=page.screen[:16],
         source=source,
     )
+    _insert_page_view(view)
+    return view
+
+
+_PAGE_VIEW_COLUMNS = [
+    field.column
+    for field in PageView._meta.concrete_fields
+    if field.column != PageView._meta.pk.column
+]
+
+
+def _insert_page_view(view: PageView) -> None:
+    """One INSERT, without the ORM's per-call query compilation (the collect endpoint's
+    hot path); the same row ``view.save()`` would write."""
+    values = [
+        field.get_db_prep_save(getattr(view, field.attname), connection)
+        for field in PageView._meta.concrete_fields
+        if field.column != PageView._meta.pk.column
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {PageView._meta.db_table} ({', '.join(_PAGE_VIEW_COLUMNS)}) "  # noqa: S608 — our own names
+            f"VALUES ({', '.join(['%s'] * len(values))}) RETURNING id",
+            values,
+        )
+        view.pk = cursor.fetchone()[0]
+    view._state.adding = False
+    view._state.db = connection.alias
 
 
 def record_server_page_view(*, request: Any, site: Site, title: str = "") -> PageView | None:
@@ -159,49 +210,99 @@ def add_hits(rollup: rules.Rollup, hits: list[rules.Hit]) -> None:
         rollup.add(hit)
 
 
-def _upsert_sql(table: str, keys: list[str], columns: list[str]) -> str:
-    names = [*keys, *columns]
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
-    return (
-        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) "  # noqa: S608 — our own table and column names
-        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
-    )
-
-
 def write_rollup(rollup: rules.Rollup) -> None:
     """Add a roll-up's deltas to the daily tables and store the touched visitors' states,
-    in the caller's transaction. ``INSERT … ON CONFLICT DO UPDATE`` adds atomically on
-    SQLite and PostgreSQL alike, so writers never lose each other's counts."""
-    summary_table = DailySummary._meta.db_table
-    count_table = DailyCount._meta.db_table
-    with connection.cursor() as cursor:
-        if rollup.summaries:
-            cursor.executemany(
-                _upsert_sql(summary_table, ["site_id", "day"], list(rules.SUMMARY_FIELDS)),
-                [[site, day, *row] for (site, day), row in rollup.summaries.items()],
-            )
-        rows = [[*key, value] for key, value in rollup.counts.items() if value]
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(
-                _upsert_sql(count_table, ["site_id", "day", "dimension", "value"], ["count"]),
-                rows[start : start + 5000],
-            )
-        states = [
+    in the caller's transaction."""
+    write_deltas(
+        summaries=rollup.summaries,
+        counts=rollup.counts,
+        states=[
             [*key, state.last_seen, state.visit_pages, state.exit_path]
             for key in rollup.touched
             if (state := rollup.states[key])
-        ]
-        visitor_table = VisitorDay._meta.db_table
-        for start in range(0, len(states), 5000):
-            cursor.executemany(
-                f"INSERT INTO {visitor_table} "  # noqa: S608 — our own table and column names
-                "(site_id, day, visitor, last_seen, visit_pages, exit_path) "
-                "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (site_id, day, visitor) DO UPDATE "
-                "SET last_seen = excluded.last_seen, visit_pages = excluded.visit_pages, "
-                "exit_path = excluded.exit_path",
-                states[start : start + 5000],
-            )
+        ],
+    )
     rollup.clear_deltas()
+
+
+def write_deltas(
+    *,
+    summaries: dict[tuple[int, date], list[int]],
+    counts: Counter[tuple[int, date, str, str]] | dict[tuple[int, date, str, str], int],
+    states: list[list[Any]],
+) -> None:
+    """Add daily deltas (per site and day; per site, day, dimension and value) and store
+    visitor states (site, day, visitor, last seen, pages of the visit, exit page), in the
+    caller's transaction. ``INSERT … ON CONFLICT DO UPDATE`` adds atomically on SQLite and
+    PostgreSQL alike, so writers never lose each other's counts; on PostgreSQL large sets
+    go through ``COPY`` into a temporary table first."""
+    _upsert(
+        DailySummary._meta.db_table,
+        ["site_id", "day"],
+        list(rules.SUMMARY_FIELDS),
+        [[site, day, *row] for (site, day), row in summaries.items()],
+        add=True,
+    )
+    _upsert(
+        DailyCount._meta.db_table,
+        ["site_id", "day", "dimension", "value"],
+        ["count"],
+        [[*key, value] for key, value in counts.items() if value],
+        add=True,
+    )
+    _upsert(
+        VisitorDay._meta.db_table,
+        ["site_id", "day", "visitor"],
+        ["last_seen", "visit_pages", "exit_path"],
+        states,
+        add=False,
+    )
+
+
+COPY_THRESHOLD = 2000
+_COLUMN_TYPES = {
+    "site_id": "integer",
+    "day": "date",
+    "dimension": "varchar(16)",
+    "value": "varchar(500)",
+    "visitor": "varchar(16)",
+    "last_seen": "double precision",
+    "visit_pages": "integer",
+    "exit_path": "varchar(500)",
+}
+
+
+def _upsert(
+    table: str, keys: list[str], columns: list[str], rows: list[list[Any]], *, add: bool
+) -> None:
+    if not rows:
+        return
+    names = [*keys, *columns]
+    if add:
+        updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+    else:
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
+    conflict = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
+            stage = f"{table}_stage"
+            definition = ", ".join(f"{c} {_COLUMN_TYPES.get(c, 'bigint')}" for c in names)
+            cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({definition}) ON COMMIT DROP")
+            with cursor.cursor.copy(f"COPY {stage} ({', '.join(names)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608 — our own names
+                f"SELECT {', '.join(names)} FROM {stage} {conflict}"
+            )
+            cursor.execute(f"DROP TABLE {stage}")
+            return
+        sql = (
+            f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608 — our own names
+            f"VALUES ({', '.join(['%s'] * len(names))}) {conflict}"
+        )
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
 
 
 def _hit_from_row(row: dict[str, Any]) -> rules.Hit:
@@ -298,13 +399,16 @@ def purge_analytics(*, today: date | None = None) -> PurgeResult:
         page_views = PageView.objects.filter(day__lt=cutoff, id__lte=last_rolled).delete()[0]
         visitor_days = VisitorDay.objects.filter(day__lt=cutoff).delete()[0]
         salts = VisitorSalt.objects.filter(day__lt=today - timedelta(days=1)).delete()[0]
+    forget_salts()
     return PurgeResult(page_views, visitor_days, salts)
 
 
 # --- Access logs --------------------------------------------------------------------------
 
 FINGERPRINT_BYTES = 16 * 1024
-IMPORT_BATCH_LINES = 100_000
+# A segment of a log (whole lines, about this long) is counted, then written in one
+# transaction with the log's new offset: the unit of resumption.
+SEGMENT_BYTES = 64 * 1024 * 1024
 
 
 def _open_log(path: Path) -> IO[bytes]:
@@ -340,172 +444,298 @@ class ImportResult:
     already_imported: bool = False
 
 
+class ConcurrentImportError(RuntimeError):
+    """The same log is being imported by another process at the same time."""
+
+
+class ImportWorkerError(RuntimeError):
+    """A log-parsing process failed (its traceback is the message)."""
+
+
+def _place(address: str) -> rules.Place:
+    location = geolocator().locate(address)
+    return location.country, location.province, location.city
+
+
 @dataclass
-class _ParsedLine:
-    kind: str
-    hit: rules.Hit | None
-    day: date | None
+class _LogSegment:
+    start: int
+    end: int
+    data: bytes | None  # None: read from the (plain) file by whoever counts it
 
 
-# A page view's fields as parsed from a log line, before the visitor is hashed: (timestamp,
-# address, user agent, path, channel, referrer name, campaign, device, browser, system,
-# country, province, city). The address lives only in memory, on its way to the hash.
-RawHit = tuple[float, str, str, str, str, str, str, str, str, str, str, str, str]
+def _segments(handle: IO[bytes], start: int, batch_lines: int | None) -> Iterator[_LogSegment]:
+    """The log's text from ``start`` in segments of whole lines, about ``SEGMENT_BYTES``
+    each (and at most ``batch_lines`` lines when given); a last line without its newline (a
+    log still being written) is left for the next import."""
+    if start:
+        handle.seek(start)  # a gzip stream seeks by decompressing up to the offset
+    position = start
+    buffer = b""
+    at_end = False
+    while True:
+        while not at_end and len(buffer) < SEGMENT_BYTES:
+            more = handle.read(SEGMENT_BYTES - len(buffer))
+            if not more:
+                at_end = True
+            buffer += more
+        limit = min(len(buffer), SEGMENT_BYTES)
+        last = buffer.rfind(b"\n", 0, limit)
+        if last < 0:
+            last = buffer.find(b"\n", limit)  # a line longer than a segment
+            if last < 0:
+                if at_end:
+                    return
+                more = handle.read(SEGMENT_BYTES)
+                at_end = not more
+                buffer += more
+                continue
+        cut = last + 1
+        if batch_lines is not None and buffer.count(b"\n", 0, cut) > batch_lines:
+            cut = 0
+            for _ in range(batch_lines):
+                cut = buffer.index(b"\n", cut) + 1
+        yield _LogSegment(position, position + cut, buffer[:cut])
+        position += cut
+        buffer = buffer[cut:]
 
 
-class LogLineParser:
-    """Turns one access-log line into a page view or another kind of hit, with caches for
-    salts, addresses and user agents (a log repeats them)."""
+def _plain_segments(path: Path, start: int) -> Iterator[_LogSegment]:
+    """Segments of a plain log as byte ranges, found without reading the text: each ends
+    with the line that crosses the next ``SEGMENT_BYTES``; the text after the last newline
+    (a line still being written) is left for the next import."""
+    with path.open("rb") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        end_of_lines = size
+        while end_of_lines > start:
+            block = max(start, end_of_lines - 65536)
+            handle.seek(block)
+            newline = handle.read(end_of_lines - block).rfind(b"\n")
+            if newline >= 0:
+                end_of_lines = block + newline + 1
+                break
+            end_of_lines = block
+        position = start
+        while position < end_of_lines:
+            end = position + SEGMENT_BYTES
+            if end >= end_of_lines:
+                end = end_of_lines
+            else:
+                handle.seek(end)
+                end += len(handle.readline())
+            yield _LogSegment(position, end, None)
+            position = end
 
-    def __init__(self, *, site_id: int, host: str, log_format: str) -> None:
-        self.site_id = site_id
-        self.host = host
-        self.log_format = log_format
-        self.pattern = rules.compile_log_format(log_format)
-        self._salts: dict[date, str] = {}
 
-    def salt(self, day: date) -> str:
-        salt = self._salts.get(day)
-        if salt is None:
-            salt = self._salts[day] = salt_for_day(day=day)
-        return salt
+@dataclass
+class _DayInfo:
+    salt: str
+    has_states: bool
 
-    def parse_fields(self, line: str) -> tuple[str, date, RawHit | None] | None:
-        """(kind, day, the page view's fields or None), or None for a line not in the
-        format."""
-        match = self.pattern.match(line)
-        if match is None:
-            return None
-        fields = match.groupdict()
-        try:
-            day, timestamp = rules.parse_log_time(fields["time"])
-        except (ValueError, KeyError, IndexError):
-            return None
-        user_agent = fields.get("ua") or ""
-        path, query = rules.normalise_path(fields["path"])
-        kind = rules.classify_request(
-            method=fields["method"],
-            path=path,
-            status=int(fields["status"]),
-            user_agent=user_agent,
+
+class _ImportStore:
+    """The parent's side of an import: salts, visitor states stored before, and the writes
+    of each segment's deltas with the log's new offset."""
+
+    def __init__(self, *, site: Site, record: LogImport) -> None:
+        self.site = site
+        self.record = record
+        self.days: dict[date, _DayInfo] = {}
+
+    def day_info(self, days: set[date]) -> dict[date, _DayInfo]:
+        for day in days - self.days.keys():
+            self.days[day] = _DayInfo(
+                salt=salt_for_day(day=day),
+                has_states=VisitorDay.objects.filter(site=self.site, day=day).exists(),
+            )
+        return {day: self.days[day] for day in days}
+
+    def stored_states(
+        self, visitors: list[tuple[date, str]]
+    ) -> dict[tuple[date, str], rules.VisitorState]:
+        by_day: dict[date, list[str]] = {}
+        for day, visitor in visitors:
+            by_day.setdefault(day, []).append(visitor)
+        found: dict[tuple[date, str], rules.VisitorState] = {}
+        for day, hashes in by_day.items():
+            for start in range(0, len(hashes), 500):
+                for row in VisitorDay.objects.filter(
+                    site=self.site, day=day, visitor__in=hashes[start : start + 500]
+                ).values_list("visitor", "last_seen", "visit_pages", "exit_path"):
+                    found[(day, row[0])] = rules.VisitorState(row[1], row[2], row[3])
+        return found
+
+    def write(
+        self,
+        *,
+        parts: list[tuple[rules.LogSegment, list[tuple[str, str, float, int, str]]]],
+        from_offset: int,
+        to_offset: int,
+        lines: int,
+        path: Path,
+    ) -> None:
+        site_id = self.site.pk
+        summaries: dict[tuple[int, date], list[int]] = {}
+        counts: Counter[tuple[int, date, str, str]] = Counter()
+        states: list[Any] = []
+        page_views = 0
+        for segment, touched in parts:
+            page_views += segment.page_views
+            for day, row in segment.summaries.items():
+                total = summaries.setdefault((site_id, day), [0] * len(rules.SUMMARY_FIELDS))
+                for index, value in enumerate(row):
+                    total[index] += value
+            for (day, dimension, value), n in segment.counts.items():
+                counts[(site_id, day, dimension, value)] += n
+            states += [(site_id, *state) for state in touched]
+        # In index order: the B-tree pages are each visited once.
+        states.sort(key=itemgetter(1, 2))
+        with transaction.atomic():
+            current = LogImport.objects.select_for_update().get(pk=self.record.pk)
+            if current.offset != from_offset:
+                raise ConcurrentImportError(str(path))
+            write_deltas(
+                summaries={key: row for key, row in summaries.items() if any(row)},
+                counts=counts,
+                states=states,
+            )
+            current.offset = to_offset
+            current.lines += lines
+            current.page_views += page_views
+            current.name = str(path)[:500]
+            current.save(update_fields=["offset", "lines", "page_views", "name", "updated_at"])
+
+
+class _Requests:
+    """How a partition's aggregator asks for salts and stored states: straight from the
+    store in the importing process, or through a pipe from a parser process."""
+
+    def __init__(self, ask: Callable[[tuple[Any, ...]], Any]) -> None:
+        self.ask = ask
+        self.days: dict[date, _DayInfo] = {}
+
+    def finish(
+        self, aggregator: rules.LogAggregator
+    ) -> tuple[rules.LogSegment, list[tuple[str, str, float, int, str]]]:
+        seen = set(aggregator.summaries)
+        wanted = seen - self.days.keys()
+        if wanted:
+            self.days.update(self.ask(("days", wanted)))
+        days = self.days
+        look_up: dict[rules.LogVisitorKey, str] = {}
+        if any(days[day].has_states for day in seen):  # else every visitor is new
+            look_up = {
+                key: rules.visitor_hash(salt=days[key[0]].salt, ip=key[1], user_agent=key[2])
+                for key in aggregator.new_visitors()
+                if days[key[0]].has_states
+            }
+        if look_up:
+            found = self.ask(("states", [(key[0], digest) for key, digest in look_up.items()]))
+            aggregator.load_states(
+                {
+                    key: found[(key[0], digest)]
+                    for key, digest in look_up.items()
+                    if (key[0], digest) in found
+                },
+                look_up,
+            )
+        segment = aggregator.finish_segment()
+        states = aggregator.touched_states(
+            lambda key: rules.visitor_hash(salt=days[key[0]].salt, ip=key[1], user_agent=key[2])
         )
-        if kind != rules.HitKind.PAGE_VIEW:
-            return kind, day, None
-        ip = fields["ip"]
-        referral = rules.classify_referrer(fields.get("referrer") or "", query, self.host)
-        agent = rules.parse_user_agent(user_agent)
-        location = locate_ip(ip)
-        return (
-            kind,
-            day,
-            (
-                timestamp,
-                ip,
-                user_agent,
-                path,
-                referral.channel,
-                referral.name if referral.channel != rules.Channel.INTERNAL else "",
-                referral.campaign,
-                agent.device,
-                agent.browser,
-                agent.os,
-                location.country,
-                location.province,
-                location.city,
-            ),
+        return segment, states
+
+
+def _answer(store: _ImportStore, request: tuple[Any, ...]) -> Any:
+    if request[0] == "days":
+        return store.day_info(request[1])
+    return store.stored_states(request[1])
+
+
+def _parser_process(
+    pipe: Any, path: str, host: str, log_format: str, partition: int, partitions: int
+) -> None:
+    """A parser process: counts its partition of every segment the parent sends."""
+    gc.disable()
+    try:
+        aggregator = rules.LogAggregator(
+            host=host,
+            log_format=log_format,
+            locate=_place,
+            partition=partition,
+            partitions=partitions,
         )
 
-    def hit(self, day: date, raw: RawHit) -> rules.Hit:
-        """The page view with its visitor hashed with the day's salt."""
-        return rules.Hit(
-            self.site_id,
-            day,
-            raw[0],
-            rules.visitor_hash(salt=self.salt(day), ip=raw[1], user_agent=raw[2]),
-            *raw[3:],
-        )
+        def ask(request: tuple[Any, ...]) -> Any:
+            pipe.send(request)
+            return pipe.recv()
 
-    def parse(self, line: str) -> _ParsedLine | None:
-        parsed = self.parse_fields(line)
-        if parsed is None:
-            return None
-        kind, day, raw = parsed
-        return _ParsedLine(kind, None if raw is None else self.hit(day, raw), day)
-
-
-_worker_parser: LogLineParser | None = None
-ChunkResult = tuple[list[tuple[date, RawHit]], list[tuple[date, str]], int]
+        requests = _Requests(ask)
+        descriptor = os.open(path, os.O_RDONLY)
+        while True:
+            message = pipe.recv()
+            if message is None:
+                return
+            start, end, data = message
+            if data is None:
+                data = os.pread(descriptor, end - start, start)
+            aggregator.feed(data.decode("utf-8", "replace"))
+            pipe.send(("done", requests.finish(aggregator)))
+    except Exception:  # reported to the parent, which raises it
+        pipe.send(("error", traceback.format_exc()))
 
 
-def _start_parser_process(site_id: int, host: str, log_format: str) -> None:
-    global _worker_parser
-    _worker_parser = LogLineParser(site_id=site_id, host=host, log_format=log_format)
+class _ParserPool:
+    """``workers`` forked parser processes, each counting the visitors of its partition."""
 
+    def __init__(
+        self, *, store: _ImportStore, path: str, host: str, log_format: str, workers: int
+    ) -> None:
+        geolocator()  # loaded once here, shared with the forked processes
+        context = multiprocessing.get_context("fork")
+        self.store = store
+        self.connections: list[Any] = []
+        self.processes: list[Any] = []
+        for partition in range(workers):
+            parent_end, child_end = context.Pipe()
+            process = context.Process(
+                target=_parser_process,
+                args=(child_end, path, host, log_format, partition, workers),
+                daemon=True,
+            )
+            process.start()
+            child_end.close()
+            self.connections.append(parent_end)
+            self.processes.append(process)
 
-def _parse_chunk(blob: bytes) -> ChunkResult:
-    """In a parser process: a block of lines → page views (unhashed), other kinds, bad."""
-    parser = _worker_parser
-    assert parser is not None  # noqa: S101 — set by the pool's initializer
-    hits: list[tuple[date, RawHit]] = []
-    others: list[tuple[date, str]] = []
-    bad = 0
-    for line in blob.decode("utf-8", "replace").splitlines():
-        parsed = parser.parse_fields(line)
-        if parsed is None:
-            bad += 1
-        elif parsed[2] is None:
-            others.append((parsed[1], parsed[0]))
-        else:
-            hits.append((parsed[1], parsed[2]))
-    return hits, others, bad
+    def send(self, segment: _LogSegment) -> None:
+        for pipe in self.connections:
+            pipe.send((segment.start, segment.end, segment.data))
 
+    def gather(self) -> list[tuple[rules.LogSegment, list[tuple[str, str, float, int, str]]]]:
+        results: dict[int, Any] = {}
+        waiting = {id(c): c for c in self.connections}
+        while waiting:
+            for pipe in mp_connection.wait(list(waiting.values())):
+                message = pipe.recv()  # type: ignore[union-attr]
+                if message[0] == "done":
+                    results[id(pipe)] = message[1]
+                    del waiting[id(pipe)]
+                elif message[0] == "error":
+                    raise ImportWorkerError(message[1])
+                else:
+                    pipe.send(_answer(self.store, message))  # type: ignore[union-attr]
+        return [results[id(c)] for c in self.connections]
 
-def _lines_from(handle: IO[bytes], offset: int) -> Iterator[tuple[int, bytes]]:
-    """(offset after the line, line) from ``offset`` on; a last line without its newline
-    (a log still being written) is left for the next import."""
-    if offset:
-        handle.seek(offset)  # a gzip stream seeks by decompressing up to the offset
-    position = offset
-    for line in handle:
-        if not line.endswith(b"\n"):
-            return
-        position += len(line)
-        yield position, line
-
-
-CHUNK_LINES = 10_000
-
-
-def _parse_in_processes(
-    handle: IO[bytes], start: int, parser: LogLineParser, workers: int
-) -> Iterator[tuple[int, int, ChunkResult]]:
-    """(offset after the chunk, its lines, its parsed result) in file order."""
-
-    geolocator()  # loaded once here, shared with the forked processes
-    dispatched: deque[tuple[int, int]] = deque()
-
-    def chunks() -> Iterator[bytes]:
-        block: list[bytes] = []
-        offset = start
-        for offset, line in _lines_from(handle, start):
-            block.append(line)
-            if len(block) >= CHUNK_LINES:
-                dispatched.append((offset, len(block)))
-                yield b"".join(block)
-                block = []
-        if block:
-            dispatched.append((offset, len(block)))
-            yield b"".join(block)
-
-    context = multiprocessing.get_context("fork")
-    with context.Pool(
-        workers,
-        initializer=_start_parser_process,
-        initargs=(parser.site_id, parser.host, parser.log_format),
-    ) as pool:
-        for result in pool.imap(_parse_chunk, chunks()):
-            offset, count = dispatched.popleft()
-            yield offset, count, result
+    def close(self) -> None:
+        for pipe in self.connections:
+            with contextlib.suppress(OSError):
+                pipe.send(None)
+        for process in self.processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.terminate()
+                process.join()
 
 
 def import_log_file(
@@ -514,15 +744,21 @@ def import_log_file(
     path: Path,
     log_format: str = "combined",
     progress: Callable[[int], None] | None = None,
-    batch_lines: int = IMPORT_BATCH_LINES,
+    batch_lines: int | None = None,
     workers: int = 1,
 ) -> ImportResult:
-    """Import one access log (plain or gzip) into the site's daily figures. Each batch of
-    lines is written with the file's new offset in one transaction, so an interrupted import
-    resumes where it stopped and a file imported twice counts once. ``progress`` is called
-    with the bytes read since the last call. With ``workers`` > 1, lines are parsed (and
-    addresses located) in that many processes; hashing and the roll-up stay here, in order."""
-    parser = LogLineParser(site_id=site.pk, host=site.hostname, log_format=log_format)
+    """Import one access log (plain or gzip) into the site's daily figures. Each segment
+    (about ``SEGMENT_BYTES`` of whole lines, at most ``batch_lines`` lines when given) is
+    written with the file's new offset in one transaction, so an interrupted import resumes
+    where it stopped and a file imported twice counts once. ``progress`` is called with the
+    bytes read since the last call.
+
+    Lines are counted in memory (``rules.LogAggregator``: each user agent, address and
+    referrer classified once) and only the deltas of the daily tables and the touched
+    visitors' states are written. With ``workers`` > 1, that many forked processes read
+    every segment, each counting the visitors (addresses) of its own partition, so visits
+    stay exact and the partial figures add up; this process answers their questions
+    (salts, states stored before) and writes while they read the next segment."""
     fingerprint = log_fingerprint(path)
     record, _ = LogImport.objects.get_or_create(
         site=site, fingerprint=fingerprint, defaults={"name": str(path)[:500]}
@@ -531,66 +767,87 @@ def import_log_file(
     start = record.offset
     if progress and start:
         progress(start)
-    rollup = rules.Rollup()
-    pending: list[rules.Hit] = []
-    lines = page_views = bad = 0
-    last_offset = start
-
-    def flush(offset: int) -> None:
-        nonlocal lines, page_views, bad, last_offset
-        pending.sort(key=lambda h: (h.visitor, h.timestamp))
-        with transaction.atomic():
-            current = LogImport.objects.select_for_update().get(pk=record.pk)
-            if current.offset != last_offset:
-                raise ConcurrentImportError(str(path))
-            add_hits(rollup, pending)
-            write_rollup(rollup)
-            current.offset = offset
-            current.lines += lines
-            current.page_views += page_views
-            current.name = str(path)[:500]
-            current.save(update_fields=["offset", "lines", "page_views", "name", "updated_at"])
-        if progress:
-            progress(offset - last_offset)
-        result.lines += lines
-        result.page_views += page_views
-        result.bad_lines += bad
-        pending.clear()
-        lines = page_views = bad = 0
-        last_offset = offset
-
-    with _open_log(path) as handle:
-        offset = start
-        if workers > 1:
-            for offset, count, (hits, others, bad_lines) in _parse_in_processes(
-                handle, start, parser, workers
-            ):
-                lines += count
-                bad += bad_lines
-                pending.extend(parser.hit(day, raw) for day, raw in hits)
-                page_views += len(hits)
-                for day, kind in others:
-                    rollup.count_kind(site.pk, day, kind)
-                if lines >= batch_lines:
-                    flush(offset)
-        else:
-            for offset, raw_line in _lines_from(handle, start):
-                lines += 1
-                parsed = parser.parse(raw_line.decode("utf-8", "replace"))
-                if parsed is None:
-                    bad += 1
-                elif parsed.hit is not None:
-                    pending.append(parsed.hit)
-                    page_views += 1
-                elif parsed.day is not None:
-                    rollup.count_kind(site.pk, parsed.day, parsed.kind)
-                if lines >= batch_lines:
-                    flush(offset)
-        if lines or offset != last_offset:
-            flush(offset)
+    store = _ImportStore(site=site, record=record)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived tuples, no cycles: collections would only cost
+    try:
+        with _open_log(path) as handle:
+            is_gzip = isinstance(handle, gzip.GzipFile)
+            if is_gzip or batch_lines is not None:
+                segments = _segments(handle, start, batch_lines)
+            else:  # read where it is counted (the parser processes read the file themselves)
+                segments = _plain_segments(path, start)
+            _import_segments(
+                store=store,
+                segments=segments,
+                handle=handle,
+                path=path,
+                log_format=log_format,
+                workers=workers,
+                progress=progress,
+                result=result,
+            )
+    finally:
+        if collecting:
+            gc.enable()
     result.already_imported = result.lines == 0 and start > 0
     return result
 
 
-class ConcurrentImportError(RuntimeError):
-    """The same log is being imported by another process at the same time."""
+def _import_segments(
+    *,
+    store: _ImportStore,
+    segments: Iterator[_LogSegment],
+    handle: IO[bytes],
+    path: Path,
+    log_format: str,
+    workers: int,
+    progress: Callable[[int], None] | None,
+    result: ImportResult,
+) -> None:
+    segment = next(segments, None)
+    if segment is None:
+        return
+    host = store.site.hostname
+    pool: _ParserPool | None = None
+    aggregator: rules.LogAggregator | None = None
+    requests = _Requests(lambda request: _answer(store, request))
+    if workers > 1:
+        pool = _ParserPool(
+            store=store, path=str(path), host=host, log_format=log_format, workers=workers
+        )
+        pool.send(segment)
+    else:
+        aggregator = rules.LogAggregator(host=host, log_format=log_format, locate=_place)
+    try:
+        while segment is not None:
+            if pool is not None:
+                parts = pool.gather()
+                following = next(segments, None)
+                if following is not None:  # the processes read it while this one writes
+                    pool.send(following)
+            else:
+                assert aggregator is not None  # noqa: S101 — set above without a pool
+                data = segment.data
+                if data is None:
+                    data = os.pread(handle.fileno(), segment.end - segment.start, segment.start)
+                aggregator.feed(data.decode("utf-8", "replace"))
+                parts = [requests.finish(aggregator)]
+                following = next(segments, None)
+            lines = sum(part[0].lines for part in parts)
+            store.write(
+                parts=parts,
+                from_offset=segment.start,
+                to_offset=segment.end,
+                lines=lines,
+                path=path,
+            )
+            result.lines += lines
+            result.page_views += sum(part[0].page_views for part in parts)
+            result.bad_lines += sum(part[0].bad_lines for part in parts)
+            if progress:
+                progress(segment.end - segment.start)
+            segment = following
+    finally:
+        if pool is not None:
+            pool.close()

@@ -7,3 +7,8 @@ class AnalyticsConfig(AppConfig):
     label = "analytics"
     verbose_name = _("Web analytics")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from zaixian.analytics import signal_handlers
+
+        signal_handlers.connect()

@@ -7,6 +7,7 @@ visitors of a period are the sum of its daily unique visitors.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -58,8 +59,30 @@ def all_sites() -> list[Site]:
     return list(Site.objects.order_by("-is_default_site", "pk"))
 
 
+SITE_CACHE_SECONDS = 60
+_SITE_CACHE_SIZE = 1000
+_sites_by_host: dict[str, tuple[float, Site | None]] = {}
+
+
 def site_by_host(hostname: str) -> Site | None:
-    return Site.objects.filter(hostname__iexact=hostname.split(":")[0]).first()
+    """The site of the group with this host name (any port), or None. Remembered in the
+    process for ``SITE_CACHE_SECONDS`` (the collect endpoint asks on every page view);
+    ``forget_sites`` (on every save or deletion of a site) clears it."""
+    host = hostname.split(":")[0].lower()
+    now = time.monotonic()
+    known = _sites_by_host.get(host)
+    if known is not None and now - known[0] < SITE_CACHE_SECONDS:
+        return known[1]
+    site = Site.objects.filter(hostname__iexact=host).first()
+    if len(_sites_by_host) >= _SITE_CACHE_SIZE:  # unknown host names cannot fill memory
+        _sites_by_host.clear()
+    _sites_by_host[host] = (now, site)
+    return site
+
+
+def forget_sites(**_kwargs: Any) -> None:
+    """Drop the remembered host names (a site was saved or deleted)."""
+    _sites_by_host.clear()
 
 
 @dataclass(frozen=True)

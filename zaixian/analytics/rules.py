@@ -8,10 +8,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from crawlerdetect import CrawlerDetect
@@ -299,20 +301,30 @@ class LogFormatError(ValueError):
     """A log format naming a variable the importer does not know, or missing a needed one."""
 
 
-def compile_log_format(log_format: str) -> re.Pattern[str]:
+def compile_log_format(log_format: str, *, whole_text: bool = False) -> re.Pattern[str]:
     """A regular expression for an nginx ``log_format`` string (``combined`` and ``common``
-    by name); other ``$variables`` match one field."""
+    by name); other ``$variables`` match one field.
+
+    With ``whole_text``, the expression finds the lines of a whole text at once
+    (``findall``): anchored at each line's start, no field crossing a newline, the rest of
+    the line skipped, and an always empty last group (``_none``) for fields the format
+    lacks. It matches a line exactly when the line's expression matches that line."""
     spec = LOG_FORMATS.get(log_format, log_format)
     pattern = ""
     position = 0
     for match in re.finditer(r"\$(\w+)", spec):
         pattern += re.escape(spec[position : match.start()])
-        pattern += _VARIABLE_PATTERNS.get(match.group(1), r"[^\"\s]*")
+        variable = _VARIABLE_PATTERNS.get(match.group(1), r"[^\"\s]*")
+        if whole_text:
+            variable = variable.replace('[^\\"]', '[^\\"\\n]').replace("[^\\]]", "[^\\]\\n]")
+        pattern += variable
         position = match.end()
     pattern += re.escape(spec[position:])
     for needed in ("remote_addr", "time_local", "request", "status"):
         if f"${needed}" not in spec:
             raise LogFormatError(f"The log format needs ${needed}: {spec!r}")
+    if whole_text:
+        return re.compile(f"^{pattern}(?P<_none>)[^\\n]*", re.MULTILINE)
     return re.compile(pattern)
 
 
@@ -482,3 +494,418 @@ class Rollup:
         self.summaries.clear()
         self.counts.clear()
         self.touched.clear()
+
+
+# --- Fast access-log aggregation -----------------------------------------------------------
+
+# A visitor of a log in memory: (day, address, user agent). The address lives only here, on
+# its way to the hash; what leaves the process is hashed (``LogAggregator.touched_states``).
+LogVisitorKey = tuple[date, str, str]
+# (country, province, city) of an address.
+Place = tuple[str, str, str]
+# (channel, referrer name as counted, campaign) of a page view's referrer and query.
+Source = tuple[str, str, str]
+# (device, browser, system) of a user agent.
+Agent = tuple[str, str, str]
+# A page view waiting for the roll-up: (timestamp, visitor, path, source, agent, place).
+LogHit = tuple[float, LogVisitorKey, str, Source, Agent, Place]
+
+_CACHE_LIMIT = 200_000
+
+
+_ADDRESS_ENDS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def partition_of_line(line: str, partitions: int) -> int:
+    """Which of ``partitions`` processes counts a line whose first field is the address:
+    the code of the address's last character modulo ``partitions`` for an ASCII letter or
+    digit (the end of an IPv4 or IPv6 address), partition 0 for anything else (lines not in
+    the format). All lines of a visitor (an address and a user agent) fall in one."""
+    at = line.find(" ")
+    last = line[at - 1] if at > 0 else ""
+    return ord(last) % partitions if last and last in _ADDRESS_ENDS else 0
+
+
+def partition_of(address: str, partitions: int) -> int:
+    """The partition of an address for formats where it is not the first field: ``hash``
+    of a string is the same in processes forked from one parent."""
+    return hash(address) % partitions
+
+
+@dataclass
+class LogSegment:
+    """What one partition of a log segment adds: the daily summary deltas, the dimension
+    counts, the lines it found not in the format, and (partition 0) the segment's lines."""
+
+    summaries: dict[date, list[int]]
+    counts: dict[tuple[date, str, str], int]
+    bad_lines: int
+    page_views: int
+    lines: int
+
+
+class LogAggregator:
+    """Counts access-log lines straight into daily figures, the same figures as parsing
+    each line with ``compile_log_format``/``classify_request`` and rolling the page views up
+    with ``Rollup``, with the costly steps done once per distinct value: a user agent is
+    classified once, an address located once, a referrer classified once, a time stamp
+    parsed once per second of the log. A visit's dimensions are counted as a few tuples
+    (its source, agent and place) and spread into dimensions once per segment.
+
+    With ``partitions`` > 1, this instance counts only the lines whose address falls in
+    ``partition`` (``partition_of``), so several processes can read the same segment and
+    their deltas add up exactly (a visitor is counted by one process only).
+
+    Use: ``feed`` the lines of a segment, ``load_states`` for the visitors it returns from
+    ``new_visitors`` (those seen before this import), ``finish_segment`` for the deltas,
+    ``touched_states`` for what to store."""
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        log_format: str,
+        locate: Callable[[str], Place],
+        partition: int = 0,
+        partitions: int = 1,
+    ) -> None:
+        self.host = host
+        self.lines_pattern = compile_log_format(log_format, whole_text=True)
+        groups = self.lines_pattern.groupindex
+        # findall's tuples → (address, time, method, path, status, referrer, user agent); a
+        # field the format lacks is the always empty last group.
+        self._fields = itemgetter(
+            *(
+                groups.get(name, groups["_none"]) - 1
+                for name in ("ip", "time", "method", "path", "status", "referrer", "ua")
+            )
+        )
+        self.locate = locate
+        self.partition = partition
+        self.partitions = partitions
+        spec = LOG_FORMATS.get(log_format, log_format)
+        self._address_first = spec.startswith("$remote_addr ")
+        # ``partition_of_line`` as sets of last characters, for a loop without calls.
+        self._own_ends = frozenset(c for c in _ADDRESS_ENDS if ord(c) % partitions == partition)
+        self._other_ends = frozenset(c for c in _ADDRESS_ENDS if ord(c) % partitions != partition)
+        # Visitor states of this import: [last seen, pages of the visit, exit path,
+        # segment last touched, hash or ""].
+        self.states: dict[LogVisitorKey, list[Any]] = {}
+        self.segment = 0
+        self._agents: dict[str, tuple[bool, Agent, str]] = {}
+        self._places: dict[str, Place] = {}
+        self._sources: dict[tuple[str, str], Source] = {}
+        self._paths: dict[str, tuple[str, str, bool]] = {}
+        self._times: dict[str, tuple[date, float]] = {}
+        self._start_segment()
+
+    def _start_segment(self) -> None:
+        self.segment += 1
+        self.hits: list[LogHit] = []
+        self.ordered = True
+        self._last_time = float("-inf")
+        self.summaries: dict[date, list[int]] = {}
+        self.bad_lines = 0
+        self.lines = 0
+        self.touched: list[LogVisitorKey] = []
+
+    # Parsing ------------------------------------------------------------------------------
+
+    def _agent(self, user_agent: str) -> tuple[bool, Agent, str]:
+        known = self._agents.get(user_agent)
+        if known is None:
+            parsed = parse_user_agent(user_agent)
+            known = (
+                bool(_EXTRA_BOTS.search(user_agent)) or is_bot_user_agent(user_agent),
+                (parsed.device, parsed.browser, parsed.os),
+                user_agent,
+            )
+            if len(self._agents) > _CACHE_LIMIT:
+                self._agents.clear()
+            self._agents[user_agent] = known
+        return known
+
+    def _path(self, target: str) -> tuple[str, str, bool]:
+        known = self._paths.get(target)
+        if known is None:
+            path, query = normalise_path(target)
+            known = (path, query, is_static_path(path))
+            if len(self._paths) > _CACHE_LIMIT:
+                self._paths.clear()
+            self._paths[target] = known
+        return known
+
+    def _place(self, address: str) -> Place:
+        known = self._places.get(address)
+        if known is None:
+            known = self.locate(address)
+            if len(self._places) > _CACHE_LIMIT:
+                self._places.clear()
+            self._places[address] = known
+        return known
+
+    def _source(self, referrer: str, query: str) -> Source:
+        key = (referrer, query if "utm_" in query else "")
+        known = self._sources.get(key)
+        if known is None:
+            referral = classify_referrer(referrer, key[1], self.host)
+            name = referral.name if referral.channel != Channel.INTERNAL else ""
+            known = (referral.channel, name, referral.campaign)
+            if len(self._sources) > _CACHE_LIMIT:
+                self._sources.clear()
+            self._sources[key] = known
+        return known
+
+    def _time(self, stamp: str) -> tuple[date, float] | None:
+        """``parse_log_time`` with the day, hour, minute and zone parsed once a minute."""
+        key = stamp[:17] + stamp[20:]
+        minute = self._times.get(key)
+        try:
+            if minute is None:
+                day, start = parse_log_time(stamp[:18] + "00" + stamp[20:])
+                minute = self._times[key] = (day, start)
+                if len(self._times) > 4096:
+                    self._times.clear()
+            seconds = stamp[18:20]
+            if len(stamp) < 26 or not (seconds.isascii() and seconds.isdigit()) or stamp[17] != ":":
+                return None
+        except (ValueError, KeyError, IndexError):
+            return None
+        return minute[0], minute[1] + int(seconds)
+
+    def feed(self, text: str) -> None:
+        """Count the lines of ``text`` (whole lines) that fall in this partition."""
+        partitions, partition = self.partitions, self.partition
+        lines = text.count("\n") + (bool(text) and not text.endswith("\n"))
+        if partition == 0:
+            self.lines += lines
+        hash_partitions = partitions
+        if partitions > 1 and self._address_first:
+            # Only this partition's lines are parsed: a line's partition is the last
+            # character of its address (``partition_of_line``), found without a regex.
+            split = text.split("\n")
+            if partition == 0:
+                others = self._other_ends
+                mine = [
+                    line
+                    for line in split
+                    if (line[at - 1] if (at := line.find(" ")) > 0 else "") not in others
+                ]
+                if text.endswith("\n"):
+                    mine.pop()  # the empty string after the last newline
+            else:
+                own = self._own_ends
+                mine = [
+                    line
+                    for line in split
+                    if (line[at - 1] if (at := line.find(" ")) > 0 else "") in own
+                ]
+            found = self.lines_pattern.findall("\n".join(mine))
+            self.bad_lines += len(mine) - len(found)
+            hash_partitions = 1
+        else:
+            found = self.lines_pattern.findall(text)
+            if partition == 0:  # lines not in the format belong to no partition: counted once
+                self.bad_lines += lines - len(found)
+        fields_of = self._fields
+        summaries = self.summaries
+        hits = self.hits
+        agent_of, path_of, time_of = self._agent, self._path, self._time
+        place_of, source_of = self._place, self._source
+        agents, paths = self._agents, self._paths
+        places, sources = self._places, self._sources
+        last_stamp = ""
+        day: date | None = None
+        row: list[int] = []
+        timestamp = 0.0
+        last_time = self._last_time
+        ordered = self.ordered
+        bot_index = KIND_FIELDS[HitKind.BOT]
+        error_index = KIND_FIELDS[HitKind.ERROR]
+        redirect_index = KIND_FIELDS[HitKind.REDIRECT]
+        static_index = KIND_FIELDS[HitKind.STATIC]
+        for fields in found:
+            address, stamp, method, target, status, referrer, user_agent = fields_of(fields)
+            if hash_partitions > 1 and hash(address) % partitions != partition:
+                continue
+            if stamp != last_stamp:
+                parsed_time = time_of(stamp)
+                if parsed_time is None:
+                    self.bad_lines += 1
+                    continue
+                if parsed_time[0] is not day:
+                    day = parsed_time[0]
+                    row = summaries.get(day)  # type: ignore[assignment]
+                    if row is None:
+                        row = summaries[day] = [0] * len(SUMMARY_FIELDS)
+                timestamp = parsed_time[1]
+                last_stamp = stamp
+            agent = agents.get(user_agent) or agent_of(user_agent)
+            known_path = paths.get(target) or path_of(target)
+            path = known_path[0]
+            if agent[0] or path == "/robots.txt":
+                row[bot_index] += 1
+                continue
+            code = int(status)
+            if code >= 400:
+                row[error_index] += 1
+                continue
+            if 300 <= code < 400 and code != 304:
+                row[redirect_index] += 1
+                continue
+            if known_path[2]:
+                row[static_index] += 1
+                continue
+            if (method != "GET" and method != "HEAD") or code < 200:
+                continue
+            if timestamp < last_time:
+                ordered = False
+            last_time = timestamp
+            query = known_path[1]
+            source = (
+                sources.get((referrer, "")) if not query or "utm_" not in query else None
+            ) or source_of(referrer, query)
+            hits.append(
+                (
+                    timestamp,
+                    (day, address, agent[2]),  # type: ignore[arg-type]
+                    path,
+                    source,
+                    agent[1],
+                    places.get(address) or place_of(address),
+                )
+            )
+        self._last_time = last_time
+        self.ordered = ordered
+
+    # Rolling up ---------------------------------------------------------------------------
+
+    def new_visitors(self) -> set[LogVisitorKey]:
+        """The visitors of this segment not seen before in this import (their state may be
+        stored from an earlier import)."""
+        states = self.states
+        return {hit[1] for hit in self.hits if hit[1] not in states}
+
+    def load_states(
+        self, states: dict[LogVisitorKey, VisitorState], hashes: dict[Any, str]
+    ) -> None:
+        """Continue the visits of visitors stored before this import."""
+        for key, state in states.items():
+            self.states[key] = [state.last_seen, state.visit_pages, state.exit_path, 0, hashes[key]]
+
+    def finish_segment(self) -> LogSegment:
+        """Roll the segment's page views up (in time order per visitor, as ``Rollup``
+        does) and return the deltas; the visitor states stay for the next segment."""
+        hits = self.hits
+        if not self.ordered:
+            hits.sort(key=_hit_time)  # stable: per visitor, time order then file order
+        states = self.states
+        touched = self.touched
+        segment = self.segment
+        summaries = self.summaries
+        pages: dict[tuple[date, str], int] = {}
+        entries: dict[tuple[date, str], int] = {}
+        exits: dict[tuple[date, str], int] = {}
+        sources: dict[tuple[date, Source], int] = {}
+        agents: dict[tuple[date, Agent], int] = {}
+        places: dict[tuple[date, Place], int] = {}
+        timeout = VISIT_TIMEOUT_SECONDS
+        row: list[int] = []
+        row_day: date | None = None
+        for timestamp, key, path, source, agent, place in hits:
+            day = key[0]
+            if day is not row_day:
+                row_day = day
+                row = summaries.get(day)  # type: ignore[assignment]
+                if row is None:
+                    row = summaries[day] = [0] * len(SUMMARY_FIELDS)
+            row[_PAGE_VIEWS] += 1
+            page = (day, path)
+            pages[page] = pages.get(page, 0) + 1
+            state = states.get(key)
+            if state is None:
+                row[_VISITORS] += 1
+                states[key] = [timestamp, 1, path, segment, ""]
+                touched.append(key)
+            elif timestamp - state[0] > timeout:
+                if state[3] != segment:
+                    state[3] = segment
+                    touched.append(key)
+                state[0], state[1], state[2] = timestamp, 1, path
+            else:
+                if state[3] != segment:
+                    state[3] = segment
+                    touched.append(key)
+                if state[1] == 1:
+                    row[_BOUNCES] -= 1
+                state[1] += 1
+                if timestamp >= state[0]:
+                    row[_DURATION] += int(timestamp - state[0])
+                    state[0] = timestamp
+                    if state[2] != path:
+                        exit_key = (day, state[2])
+                        exits[exit_key] = exits.get(exit_key, 0) - 1
+                        exits[page] = exits.get(page, 0) + 1
+                        state[2] = path
+                continue
+            # A new visit.
+            row[_VISITS] += 1
+            row[_BOUNCES] += 1
+            entries[page] = entries.get(page, 0) + 1
+            exits[page] = exits.get(page, 0) + 1
+            source_key = (day, source)
+            sources[source_key] = sources.get(source_key, 0) + 1
+            agent_key = (day, agent)
+            agents[agent_key] = agents.get(agent_key, 0) + 1
+            place_key = (day, place)
+            places[place_key] = places.get(place_key, 0) + 1
+        counts: Counter[tuple[date, str, str]] = Counter()
+        for dimension, table in (("page", pages), ("entry", entries), ("exit", exits)):
+            for (day, path), n in table.items():
+                counts[(day, dimension, path)] += n
+        for (day, (channel, name, campaign)), n in sources.items():
+            counts[(day, "channel", channel)] += n
+            if name:
+                counts[(day, "referrer", name)] += n
+            if campaign:
+                counts[(day, "campaign", campaign)] += n
+            if channel == Channel.SEARCH:
+                counts[(day, "search", name)] += n
+        for (day, (device, browser, system)), n in agents.items():
+            for dimension, value in (("device", device), ("browser", browser), ("os", system)):
+                if value:
+                    counts[(day, dimension, value)] += n
+        for (day, (country, province, city)), n in places.items():
+            for dimension, value in (("country", country), ("province", province), ("city", city)):
+                if value:
+                    counts[(day, dimension, value)] += n
+        result = LogSegment(
+            summaries=self.summaries,
+            counts={key: n for key, n in counts.items() if n},
+            bad_lines=self.bad_lines,
+            page_views=len(hits),
+            lines=self.lines,
+        )
+        self.last_touched = self.touched
+        self._start_segment()
+        return result
+
+    def touched_states(
+        self, visitor_hash_of: Callable[[LogVisitorKey], str]
+    ) -> list[tuple[str, str, float, int, str]]:
+        """(day as ISO text, visitor hash, last seen, pages of the visit, exit path) of the
+        visitors the last finished segment touched, to store."""
+        rows = []
+        states = self.states
+        days: dict[date, str] = {}
+        for key in self.last_touched:
+            state = states[key]
+            if not state[4]:
+                state[4] = visitor_hash_of(key)
+            day = days.get(key[0]) or days.setdefault(key[0], key[0].isoformat())
+            rows.append((day, state[4], state[0], state[1], state[2]))
+        return rows
+
+
+def _hit_time(hit: LogHit) -> float:
+    return hit[0]

@@ -92,3 +92,15 @@ def editor(farm, department):
     user = make_officer(department, roles=("editor",))
     user.groups.add(portal_actions.setup_site(site=farm).editors)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _forget_remembered_sites_and_salts():
+    """The process remembers host names and salts; a rolled-back test's must not leak."""
+    from zaixian.analytics import actions, reports
+
+    reports.forget_sites()
+    actions.forget_salts()
+    yield
+    reports.forget_sites()
+    actions.forget_salts()

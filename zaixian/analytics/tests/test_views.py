@@ -145,3 +145,25 @@ def test_public_summary_only_when_the_site_chooses(client, portal):
 
     assert response.status_code == 200
     assert response.context["summary"]["all_time"] == {"page_views": 1, "visitors": 1}
+
+
+def test_a_beacon_costs_one_query_once_the_site_and_salt_are_known(
+    client, portal, django_assert_num_queries
+):
+    payload = {"site": "www.jc.test", "path": "/a/"}
+    assert beacon(client, payload).status_code == 204  # looks up the site, makes the salt
+
+    with django_assert_num_queries(1):  # the INSERT of the page view
+        assert beacon(client, {"site": "www.jc.test", "path": "/b/"}).status_code == 204
+
+    assert list(PageView.objects.order_by("id").values_list("path", flat=True)) == ["/a/", "/b/"]
+
+
+def test_a_renamed_site_is_known_by_its_new_host_at_once(client, portal):
+    assert beacon(client, {"site": "www.jc.test", "path": "/"}).status_code == 204
+
+    portal.hostname = "www.jincheng.test"
+    portal.save()
+
+    assert beacon(client, {"site": "www.jc.test", "path": "/"}).status_code == 404
+    assert beacon(client, {"site": "www.jincheng.test", "path": "/"}).status_code == 204
