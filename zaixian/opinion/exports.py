@@ -59,7 +59,7 @@ def reprints_xlsx(table: ReprintTable, reprints: Iterable[Reprint]) -> bytes:
     sheet.title = _("Counts")[:31]
     for row in _table_rows(table):
         sheet.append(row)
-    listing = book.create_sheet(_("Reprints")[:31])
+    listing = book.create_sheet(_("List of reprints")[:31])
     for row in _list_rows(reprints):
         listing.append(row)
     output = io.BytesIO()

@@ -37,6 +37,10 @@ class DashboardView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self) -> list[dict[str, str]]:
+        # The header shows the last crumb: without this one it would read "Home".
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": str(self.page_title)}]
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["dashboard"] = queries.dashboard(self.request.user, now=timezone.now())
@@ -203,6 +207,13 @@ class ReprintsView(WagtailAdminTemplateMixin, TemplateView):
         if not queries.can_watch(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self) -> list[dict[str, str]]:
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("opinion_admin:dashboard"), "label": _("Public-opinion watch")},
+            {"url": "", "label": str(self.page_title)},
+        ]
 
     def period(self, form: ReprintFilterForm) -> tuple[str, date, date]:
         today = timezone.localdate()

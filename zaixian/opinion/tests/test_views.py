@@ -151,7 +151,7 @@ def test_step_done_twice_is_a_conflict(client, incident):
     response = client.post(url, {"note": "b"})
 
     assert response.status_code == 409
-    assert "already done" in response.content.decode()
+    assert "该步骤已完成" in response.content.decode()
 
 
 def test_milestone_stops_the_five_hour_clock(client, incident):
