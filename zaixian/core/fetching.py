@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -104,6 +105,9 @@ class PoliteFetcher:
         self.respect_robots = respect_robots
         self.limiter = limiter or _shared_limiter
         self.session = requests.Session()
+        # A fetcher sees every page as a first visit: no cookie carries a choice (a language
+        # switch, a session) from one page to the next.
+        self.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         self.session.max_redirects = max_redirects
         self.session.headers["User-Agent"] = user_agent
         # requests follows redirects by itself; each hop is a request the host limit must pace.

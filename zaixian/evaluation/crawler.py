@@ -528,6 +528,10 @@ def extract_links(tree: lxml.html.HtmlElement, *, base_url: str) -> tuple[list[s
     checked_only: list[str] = []
     for element in tree.iter("a", "area", "iframe", "frame", "img", "script", "link", "meta"):
         tag = element.tag
+        if tag != "a" and any(parent.tag == "noscript" for parent in element.iterancestors()):
+            # A browser with scripts never loads these: typically a tracking pixel, which a
+            # check would count as a visit (or be refused by its rate limit).
+            continue
         if tag == "meta":  # many portals' "/" is a <meta http-equiv="refresh"> to index.html
             if (element.get("http-equiv") or "").lower() != "refresh":
                 continue

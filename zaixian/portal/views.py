@@ -12,14 +12,18 @@ from wagtail.models import Site
 @require_GET
 @cache_control(max_age=3600, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    """robots.txt of the requesting site: keep crawlers out of the admin and out of search
-    result pages (endless query combinations), and point them at this site's sitemap."""
+    """robots.txt of the requesting site: keep crawlers out of the admin, out of search result
+    pages (endless query combinations), the analytics collector (a crawler's hits are no
+    visits) and the language switch (every page again under another URL), and point them at
+    this site's sitemap."""
     site = Site.find_for_request(request)
     base = site.root_url if site is not None else request.build_absolute_uri("/").rstrip("/")
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/?",
+        "Disallow: /analytics/",
+        "Disallow: /lang/",
         f"Sitemap: {base}/sitemap.xml",
         "",
     ]

@@ -27,6 +27,7 @@ def test_robots_txt_points_each_site_at_its_own_sitemap(client: Client) -> None:
     city_text = city.content.decode()
     assert "User-agent: *" in city_text
     assert "Disallow: /admin/" in city_text
+    assert "Disallow: /analytics/" in city_text
     assert "Disallow: /search/?" in city_text
     assert "Sitemap: http://www.jcgov.example.cn/sitemap.xml" in city_text
     assert "Sitemap: http://nongwang.example.cn/sitemap.xml" in farm.content.decode()
