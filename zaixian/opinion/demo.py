@@ -34,7 +34,7 @@ from zaixian.core.queries import users_with_role
 from zaixian.core.roles import Role
 from zaixian.monitoring import actions as monitoring_actions
 from zaixian.monitoring import queries as monitoring_queries
-from zaixian.monitoring.models import Source
+from zaixian.monitoring.models import Source, SourceCollection
 from zaixian.monitoring.parsing import ItemDraft
 from zaixian.monitoring.queries import DEMO_FEEDS_DIR
 from zaixian.opinion import actions
@@ -249,7 +249,7 @@ def load_opinion_demo(*, stdout: Writer | None = None, items: int | None = None)
     with transaction.atomic():
         sources: list[Source] = []
         recorded: dict[int, bytes] = {}
-        collections: dict[str, object] = {}
+        collections: dict[str, SourceCollection] = {}
         for slug, name, weight, outlet, feed in demo_outlets():
             if slug not in collections:
                 collections[slug] = monitoring_actions.create_source_collection(
