@@ -278,3 +278,13 @@ def test_parsing_in_processes_counts_the_same(portal, farm, tmp_path):
     assert counts(portal, "province", day=date(2026, 11, 21)) == counts(
         farm, "province", day=date(2026, 11, 21)
     )
+
+
+def test_a_remembered_block_locates_like_a_lookup():
+    from zaixian.analytics.geo import geolocator
+
+    remembering = geolocator()
+    for ip in ["221.204.0.1", "221.204.0.77", "202.96.128.86", "202.96.128.1", "8.8.8.8"]:
+        first, again = remembering.locate(ip), remembering.locate(ip)
+        remembering._blocks.clear()
+        assert first == again == remembering.locate(ip) == locate_ip(ip)

@@ -161,3 +161,16 @@ def test_a_second_log_of_the_same_days_continues_the_visitors_and_visits(portal,
         day: (row[page_views], row[visitors]) for day, row in expected[0].items()
     }
     assert date(2026, 11, 20) in summaries
+
+
+def test_copy_path_on_postgresql_writes_the_same(portal, tmp_path, monkeypatch):
+    """On PostgreSQL every write goes through COPY here (on SQLite nothing changes)."""
+    monkeypatch.setattr(actions, "COPY_THRESHOLD", 1)
+    lines = list(generate_log(lines=3000, addresses=400, seed=4))
+    path = tmp_path / "access.log"
+    path.write_text("".join(lines))
+
+    actions.import_log_file(site=portal, path=path, batch_lines=1000)
+    actions.import_log_file(site=portal, path=path)  # the same file: nothing more
+
+    assert stored(portal) == straightforward(lines, site_id=portal.pk, host=portal.hostname)
