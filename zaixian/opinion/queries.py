@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -190,6 +191,7 @@ def incident_clocks(incident: Incident, *, now: datetime) -> list[rules.ClockSta
 # An event's page --------------------------------------------------------------------------
 
 TIMELINE_LIMIT = 300
+_TITLE_TAG = re.compile(r"【[^】]*】|\[[^\]]*\]")
 RELATED_WINDOW_BEFORE = timedelta(days=3)
 RELATED_WINDOW_AFTER = timedelta(days=7)
 
@@ -225,7 +227,8 @@ class EventDetail:
 def event_keywords(event: Event, *, limit: int = 4) -> list[str]:
     """The words that name the story: its topics' words found in its title, then the title's
     longest words (jieba with the city's dictionary)."""
-    title = normalize(event.title)
+    # Outlets' tags such as 【关注】 or 【转载】 say nothing about the story.
+    title = normalize(_TITLE_TAG.sub("", event.title))
     words: list[str] = []
     for topic in event.topics.all():
         for word in [*parse_word_list(topic.all_words), *parse_word_list(topic.any_words)]:
