@@ -31,7 +31,10 @@ class PageView(models.Model):
         PIXEL = "pixel", _("Pixel")
         SERVER = "server", _("Server")
 
-    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the table's unique constraint (or index) starts with the site.
+    site = models.ForeignKey(
+        "wagtailcore.Site", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     time = models.DateTimeField()
     day = models.DateField()
     visitor = models.CharField(max_length=16)
@@ -75,7 +78,10 @@ class VisitorDay(models.Model):
     """A visitor's state on one day of one site: what the incremental roll-up needs to tell a
     new visit (30 minutes without a page view) from a continued one."""
 
-    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the table's unique constraint (or index) starts with the site.
+    site = models.ForeignKey(
+        "wagtailcore.Site", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     day = models.DateField()
     visitor = models.CharField(max_length=16)
     last_seen = models.FloatField()
@@ -97,7 +103,10 @@ class DailySummary(models.Model):
     """A site's figures of one day. ``duration_seconds`` sums the visits' lengths (first to
     last page view); bot, static, redirect and error hits come from access logs."""
 
-    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the table's unique constraint (or index) starts with the site.
+    site = models.ForeignKey(
+        "wagtailcore.Site", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     day = models.DateField()
     page_views = models.BigIntegerField(default=0)
     visitors = models.BigIntegerField(default=0)
@@ -141,7 +150,10 @@ class DailyCount(models.Model):
         LANGUAGE = "language", _("Languages")
         SCREEN = "screen", _("Screens")
 
-    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the table's unique constraint (or index) starts with the site.
+    site = models.ForeignKey(
+        "wagtailcore.Site", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     day = models.DateField()
     dimension = models.CharField(max_length=16, choices=Dimension.choices)
     value = models.CharField(max_length=500)
@@ -164,7 +176,10 @@ class LogImport(models.Model):
     first bytes, so a renamed or re-offered file is recognised, and resumed from ``offset``
     (bytes of its uncompressed text) when it has grown or an import was interrupted."""
 
-    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the table's unique constraint (or index) starts with the site.
+    site = models.ForeignKey(
+        "wagtailcore.Site", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     fingerprint = models.CharField(max_length=64)
     name = models.CharField(max_length=500)
     offset = models.BigIntegerField(default=0)
