@@ -43,7 +43,7 @@ def main() -> int:
 
     table = backends.SQLITE_COUNT_TABLE
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*), sum(length(bits)) FROM {backends.SQLITE_TERM_BITS_TABLE}")
+        cursor.execute(f"SELECT count(*), sum(length(bits)) FROM {backends.TERM_BITS_TABLE}")
         terms, size = cursor.fetchone()
         cursor.execute(f"SELECT count(*) FROM {backends.SQLITE_FTS_TABLE}")
         documents = cursor.fetchone()[0]

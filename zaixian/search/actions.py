@@ -240,7 +240,7 @@ def rebuild_search_index(*, progress: Callable[[int], None] | None = None) -> in
 
 
 def refresh_common_terms() -> int:
-    """Track exactly the terms now common enough to be counted by bitmap (SQLite; see
-    ``backends.SQLITE_TERM_BITS_TABLE``). Returns how many are tracked."""
+    """Track exactly the terms now common enough to be counted by bitmap (see
+    ``backends.TERM_BITS_TABLE``). Returns how many are tracked."""
     with transaction.atomic():
         return refresh_term_bits()

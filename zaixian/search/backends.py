@@ -36,12 +36,13 @@ SQLITE_COUNT_TABLE = "zaixian_search_fts_count"
 """The same tokens without positions (FTS5 ``detail=none``, contentless): its doclists are a
 fraction of the full table's, so the exact total and the ranking window's bound are read from
 it whenever the query needs no positions (no phrase of two or more tokens)."""
-SQLITE_TERM_BITS_TABLE = "zaixian_search_term_bits"
-"""SQLite: for each common term (in at least ``COMMON_TERM_MIN_SHARE`` of the documents), the
+TERM_BITS_TABLE = "zaixian_search_term_bits"
+"""For each common term (in at least ``COMMON_TERM_MIN_SHARE`` of the documents), the
 set of documents containing it as a bitmap (bit ``n`` for document id ``n``), kept exact by every
 index write. The total of a query whose terms are all common is then the population count of
 the bitmaps' AND: microseconds, where FTS5 walks two doclists of tens of thousands of entries
-(1–8 ms at 200,000 documents). Which terms are tracked is decided by ``refresh_term_bits``
+(1–8 ms at 200,000 documents) and PostgreSQL rechecks as many heap rows after its GIN
+bitmap scan (tens of milliseconds). Which terms are tracked is decided by ``refresh_term_bits``
 (nightly, and after a bulk build); an untracked term simply counts through FTS5."""
 COMMON_TERM_MIN_SHARE = 0.02
 COMMON_TERM_MIN_DOCS = 1_000
@@ -378,7 +379,7 @@ def _count_by_term_bits(cursor: Any, tokens: Sequence[str]) -> int | None:
     tokens = tuple(dict.fromkeys(tokens))
     placeholders = ", ".join(["%s"] * len(tokens))
     cursor.execute(
-        f"SELECT bits FROM {SQLITE_TERM_BITS_TABLE} WHERE term IN ({placeholders})",
+        f"SELECT bits FROM {TERM_BITS_TABLE} WHERE term IN ({placeholders})",
         list(tokens),
     )
     found = cursor.fetchall()
@@ -391,7 +392,7 @@ def _count_by_term_bits(cursor: Any, tokens: Sequence[str]) -> int | None:
 
 
 def _tracked_terms(cursor: Any) -> set[str]:
-    cursor.execute(f"SELECT term FROM {SQLITE_TERM_BITS_TABLE}")
+    cursor.execute(f"SELECT term FROM {TERM_BITS_TABLE}")
     return {row[0] for row in cursor.fetchall()}
 
 
@@ -413,7 +414,7 @@ def _update_term_bits(
         for term in before - after:
             changes.setdefault(term, ([], []))[1].append(pk)
     for term, (added, removed) in changes.items():
-        cursor.execute(f"SELECT bits FROM {SQLITE_TERM_BITS_TABLE} WHERE term = %s", [term])
+        cursor.execute(f"SELECT bits FROM {TERM_BITS_TABLE} WHERE term = %s", [term])
         row = cursor.fetchone()
         if row is None:  # untracked meanwhile
             continue
@@ -427,7 +428,7 @@ def _update_term_bits(
             if pk >> 3 < len(bits):
                 bits[pk >> 3] &= ~(1 << (pk & 7)) & 0xFF
         cursor.execute(
-            f"UPDATE {SQLITE_TERM_BITS_TABLE} SET bits = %s WHERE term = %s", [bytes(bits), term]
+            f"UPDATE {TERM_BITS_TABLE} SET bits = %s WHERE term = %s", [bytes(bits), term]
         )
 
 
@@ -445,39 +446,82 @@ def _old_token_rows(cursor: Any, ids: Sequence[int]) -> list[tuple[int, str, str
 
 
 def refresh_term_bits(*, min_share: float | None = None, min_docs: int | None = None) -> int:
-    """Track exactly the terms now common enough (SQLite; nothing elsewhere), rebuilding their
-    bitmaps from the index. Returns how many terms are tracked."""
-    if connection.vendor != "sqlite":
+    """Track exactly the terms now common enough, rebuilding their bitmaps from the index.
+    Returns how many terms are tracked."""
+    if connection.vendor not in ("sqlite", "postgresql"):
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {SQLITE_FTS_TABLE}")
+        if connection.vendor == "sqlite":
+            cursor.execute(f"SELECT count(*) FROM {SQLITE_FTS_TABLE}")
+        else:
+            cursor.execute(f"SELECT count(*) FROM {POSTGRES_VECTOR_TABLE}")
         documents = int(cursor.fetchone()[0])
         share = COMMON_TERM_MIN_SHARE if min_share is None else min_share
         threshold = max(
             COMMON_TERM_MIN_DOCS if min_docs is None else min_docs, int(documents * share)
         )
-        cursor.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.zaixian_search_vocab "
-            f"USING fts5vocab(main, {SQLITE_COUNT_TABLE}, 'row')"
+        terms = (
+            _common_sqlite_terms(cursor, threshold)
+            if connection.vendor == "sqlite"
+            else _common_postgres_terms(cursor, threshold)
         )
-        cursor.execute("SELECT term FROM temp.zaixian_search_vocab WHERE doc >= %s", [threshold])
-        terms = [row[0] for row in cursor.fetchall()]
-        cursor.execute("DROP TABLE temp.zaixian_search_vocab")
-        cursor.execute(f"DELETE FROM {SQLITE_TERM_BITS_TABLE}")
+        cursor.execute(f"DELETE FROM {TERM_BITS_TABLE}")
         for term in terms:
-            cursor.execute(
-                f"SELECT rowid FROM {SQLITE_COUNT_TABLE} WHERE {SQLITE_COUNT_TABLE} MATCH %s",
-                ['"' + term + '"'],
-            )
+            if connection.vendor == "sqlite":
+                cursor.execute(
+                    f"SELECT rowid FROM {SQLITE_COUNT_TABLE} WHERE {SQLITE_COUNT_TABLE} MATCH %s",
+                    ['"' + term + '"'],
+                )
+            else:
+                cursor.execute(
+                    f"SELECT document_id FROM {POSTGRES_VECTOR_TABLE} "
+                    "WHERE vector @@ CAST(%s AS tsquery)",
+                    [_tsquery_lexeme(term)],
+                )
             ids = [row[0] for row in cursor.fetchall()]
             bits = bytearray(max(ids, default=0) // 8 + 1)
             for pk in ids:
                 bits[pk >> 3] |= 1 << (pk & 7)
             cursor.execute(
-                f"INSERT INTO {SQLITE_TERM_BITS_TABLE} (term, bits) VALUES (%s, %s)",
+                f"INSERT INTO {TERM_BITS_TABLE} (term, bits) VALUES (%s, %s)",
                 [term, bytes(bits)],
             )
     return len(terms)
+
+
+def _common_sqlite_terms(cursor: Any, threshold: int) -> list[str]:
+    cursor.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.zaixian_search_vocab "
+        f"USING fts5vocab(main, {SQLITE_COUNT_TABLE}, 'row')"
+    )
+    cursor.execute("SELECT term FROM temp.zaixian_search_vocab WHERE doc >= %s", [threshold])
+    terms = [row[0] for row in cursor.fetchall()]
+    cursor.execute("DROP TABLE temp.zaixian_search_vocab")
+    return terms
+
+
+def _common_postgres_terms(cursor: Any, threshold: int) -> list[str]:
+    # ts_stat reads every vector once: a nightly job's cost, not a query's.
+    cursor.execute(
+        f"SELECT word FROM ts_stat('SELECT vector FROM {POSTGRES_VECTOR_TABLE}') WHERE ndoc >= %s",
+        [threshold],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _tsquery_lexeme(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _old_postgres_token_rows(cursor: Any, ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    """Documents' indexed tokens as they are before a write (title and body tokens together:
+    a bitmap tracks a term anywhere in the document)."""
+    cursor.execute(
+        "SELECT document_id, '', array_to_string(tsvector_to_array(vector), ' ') "
+        f"FROM {POSTGRES_VECTOR_TABLE} WHERE document_id = ANY(%s)",
+        [list(ids)],
+    )
+    return [(row[0], row[1], row[2]) for row in cursor.fetchall()]
 
 
 @contextmanager
@@ -485,11 +529,11 @@ def deferred_term_bits() -> Iterator[None]:
     """Around many index writes (a rebuild, generated articles): nothing is tracked meanwhile
     (totals come from FTS5, exact), and the bitmaps are built once at the end, instead of
     every tracked term's bitmap being rewritten for each batch."""
-    if connection.vendor != "sqlite":
+    if connection.vendor not in ("sqlite", "postgresql"):
         yield
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {SQLITE_TERM_BITS_TABLE}")
+        cursor.execute(f"DELETE FROM {TERM_BITS_TABLE}")
     token = _term_bits_deferred.set(True)
     try:
         yield
@@ -549,7 +593,7 @@ class SQLiteFTS5Backend(SearchBackend):
             for table in (SQLITE_FTS_TABLE, SQLITE_TITLE_TABLE, SQLITE_LEAD_TABLE):
                 cursor.execute(f"DELETE FROM {table}")
             # Nothing is common in an empty index: counts go to FTS5 until the next refresh.
-            cursor.execute(f"DELETE FROM {SQLITE_TERM_BITS_TABLE}")
+            cursor.execute(f"DELETE FROM {TERM_BITS_TABLE}")
 
     @contextmanager
     def bulk_build(self) -> Iterator[None]:
@@ -595,6 +639,11 @@ class _PostgresSearch(_Search):
         return f"{source} WHERE {' AND '.join(where)}", [self.expression, *self.params]
 
     def count(self) -> int:
+        tokens = rules.conjunction_tokens(self.query)
+        if tokens and not self.clauses:
+            counted_by_bits = _count_by_term_bits(self.cursor, tokens)
+            if counted_by_bits is not None:
+                return counted_by_bits
         matches, params = self.matching("vector")
         self.cursor.execute(f"SELECT count(*) FROM {matches}", params)
         return int(self.cursor.fetchone()[0])
@@ -648,6 +697,11 @@ class PostgresBackend(SearchBackend):
         if not rows:
             return
         with connection.cursor() as cursor:
+            tracked = set() if _term_bits_deferred.get() else _tracked_terms(cursor)
+            if tracked:
+                old = _token_sets(
+                    _old_postgres_token_rows(cursor, [row[0] for row in rows]), tracked
+                )
             cursor.executemany(
                 f"INSERT INTO {POSTGRES_VECTOR_TABLE} "
                 "(document_id, title_vector, lead_vector, vector) "
@@ -665,11 +719,18 @@ class PostgresBackend(SearchBackend):
                     for pk, title, body, lead in rows
                 ],
             )
+            if tracked:
+                new = _token_sets(((pk, t, b) for pk, t, b, _lead in rows), tracked)
+                _update_term_bits(cursor, tracked, old, new)
 
     def remove(self, document_ids: list[int]) -> None:
         if not document_ids:
             return
         with connection.cursor() as cursor:
+            tracked = set() if _term_bits_deferred.get() else _tracked_terms(cursor)
+            if tracked:
+                old = _token_sets(_old_postgres_token_rows(cursor, document_ids), tracked)
+                _update_term_bits(cursor, tracked, old, {})
             cursor.execute(
                 f"DELETE FROM {POSTGRES_VECTOR_TABLE} WHERE document_id = ANY(%s)",
                 [list(document_ids)],
@@ -678,6 +739,8 @@ class PostgresBackend(SearchBackend):
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {POSTGRES_VECTOR_TABLE}")
+            # Nothing is common in an empty index: counts go to the GIN index until a refresh.
+            cursor.execute(f"DELETE FROM {TERM_BITS_TABLE}")
 
     def remove_orphans(self) -> None:
         documents = SearchDocument._meta.db_table
@@ -691,7 +754,14 @@ class PostgresBackend(SearchBackend):
     def bulk_build(self) -> Iterator[None]:
         """Without the GIN indexes while loading, then built once: one sorted build is several
         times faster than maintaining them row by row. Searches meanwhile are correct but
-        slow (no index), so this is for building an index from empty."""
+        slow (no index), so this is for building an index from empty. The common terms'
+        bitmaps are built last, with the indexes' help."""
+        with deferred_term_bits(), self._without_gin_indexes():
+            yield
+
+    @staticmethod
+    @contextmanager
+    def _without_gin_indexes() -> Iterator[None]:
         with connection.cursor() as cursor:
             for name, _column in POSTGRES_GIN_INDEXES:
                 cursor.execute(f"DROP INDEX IF EXISTS {name}")

@@ -1,5 +1,6 @@
-"""SQLite's bitmaps of common terms: the totals they give equal FTS5's own count through
-every kind of index write, and a query with an untracked term still counts through FTS5."""
+"""The bitmaps of common terms: the totals they give equal the engine's own count (FTS5's,
+PostgreSQL's GIN index) through every kind of index write, and a query with an untracked
+term still counts through the engine."""
 
 from __future__ import annotations
 
@@ -18,12 +19,6 @@ pytestmark = pytest.mark.django_db
 WORDS = ["农业", "发展", "建设", "项目", "安全", "生产", "城市", "管理", "教育", "卫生"]
 
 
-@pytest.fixture(autouse=True)
-def sqlite_only():
-    if connection.vendor != "sqlite":
-        pytest.skip("the term bitmaps are SQLite's (PostgreSQL counts through its GIN index)")
-
-
 def _document(number: int, words: list[str]) -> actions.DocumentInput:
     return actions.DocumentInput(
         key=f"bits:{number}",
@@ -39,10 +34,19 @@ def _random_documents(rng: random.Random, numbers: range) -> list[actions.Docume
 
 
 def _fts5_count(*words: str) -> int:
-    expression = " AND ".join(f'"{word}"' for word in words)
-    table = backends.SQLITE_COUNT_TABLE
+    """The engine's own count of the documents containing every word."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH %s", [expression])  # noqa: S608
+        if connection.vendor == "postgresql":
+            table = backends.POSTGRES_VECTOR_TABLE
+            expression = " & ".join(f"'{word}'" for word in words)
+            cursor.execute(
+                f"SELECT count(*) FROM {table} WHERE vector @@ CAST(%s AS tsquery)",  # noqa: S608
+                [expression],
+            )
+        else:
+            table = backends.SQLITE_COUNT_TABLE
+            expression = " AND ".join(f'"{word}"' for word in words)
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH %s", [expression])  # noqa: S608
         return cursor.fetchone()[0]
 
 
@@ -59,7 +63,7 @@ def _assert_every_pair_agrees() -> None:
             assert queries.search(f"{first} {second}").total == expected
 
 
-def test_bitmap_totals_equal_fts5_through_adds_changes_and_removals():
+def test_bitmap_totals_equal_the_engines_through_adds_changes_and_removals():
     rng = random.Random(20261127)  # noqa: S311 — reproducible test data
     actions.index_documents(documents=_random_documents(rng, range(1, 60)))
 
@@ -75,7 +79,7 @@ def test_bitmap_totals_equal_fts5_through_adds_changes_and_removals():
     _assert_every_pair_agrees()
 
 
-def test_a_query_with_an_untracked_term_counts_through_fts5():
+def test_a_query_with_an_untracked_term_counts_through_the_engine():
     actions.index_documents(
         documents=[_document(n, ["农业", "发展"]) for n in range(1, 6)]
         + [_document(6, ["农业", "晋城"])]
@@ -92,7 +96,7 @@ def test_filters_and_prefixes_are_never_counted_by_bitmap():
     actions.index_documents(documents=[_document(n, ["农业", "发展"]) for n in range(1, 6)])
     backends.refresh_term_bits(min_share=0, min_docs=2)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {backends.SQLITE_TERM_BITS_TABLE} SET bits = x'00'")  # noqa: S608
+        cursor.execute(f"UPDATE {backends.TERM_BITS_TABLE} SET bits = %s", [b"\x00"])  # noqa: S608
 
     # Zeroed bitmaps would give 0: a filtered search and a prefix search do not use them.
     assert queries.search("农业 发展").total == 0
@@ -120,7 +124,9 @@ def test_clearing_the_index_stops_tracking_and_a_bulk_build_starts_it_again():
     assert _bits_count("城市", "管理") == 3
 
 
-def test_bulk_indexing_counts_through_fts5_meanwhile_and_tracks_the_terms_at_the_end(monkeypatch):
+def test_bulk_indexing_counts_through_the_engine_meanwhile_and_tracks_the_terms_at_the_end(
+    monkeypatch,
+):
     monkeypatch.setattr(backends, "COMMON_TERM_MIN_DOCS", 2)
     monkeypatch.setattr(backends, "COMMON_TERM_MIN_SHARE", 0)
     actions.index_documents(documents=[_document(n, ["农业", "发展"]) for n in range(1, 4)])
@@ -128,7 +134,7 @@ def test_bulk_indexing_counts_through_fts5_meanwhile_and_tracks_the_terms_at_the
     assert _bits_count("农业", "发展") == 3
 
     with actions.bulk_indexing():
-        assert _bits_count("农业", "发展") is None  # nothing tracked: FTS5 counts, exactly
+        assert _bits_count("农业", "发展") is None  # nothing tracked: the engine counts
         actions.index_documents(documents=[_document(n, ["农业", "发展"]) for n in range(4, 9)])
         assert queries.search("农业 发展").total == 8
 
