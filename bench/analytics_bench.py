@@ -5,20 +5,25 @@ million lines, returning visitors, crawlers, static files, redirects and errors;
 ``zaixian/analytics/tests/loggen.py``), then in the same run:
 
 * GoAccess (the Debian package) parses it to JSON, told to leave out crawlers, static files,
-  redirects and errors, as we count them apart: lines per second;
+  redirects and errors, as we count them apart: lines per second of wall time and per CPU
+  second (its resource usage as our child);
 * ``zaixian analytics import-logs`` 's importer (``actions.import_log_file``: parsing,
   bot filtering, geolocation of every address, visitor hashing, visits and the daily
-  roll-ups written to the database) imports it: lines per second, and every day's page views
-  and unique visitors compared with GoAccess's (they must be equal);
+  roll-ups written to the database) imports it: lines per second of wall time and per CPU
+  second (the importing process, its parser processes and, on PostgreSQL, the server
+  process), and every day's page views and unique visitors compared with GoAccess's (they
+  must be equal). On a shared machine wall times depend on the neighbours' load; CPU
+  seconds much less, so both ratios are printed;
 * the collect endpoint (``/analytics/collect``) under gunicorn (2 workers, DEBUG off, rate
-  limits off) with ``wrk`` POSTing beacons: hits per second, then the roll-up of those hits.
+  limits off) with ``wrk`` POSTing beacons: hits per second.
 
     .venv/bin/python bench/analytics_bench.py                    # 1,000,000 lines
     .venv/bin/python bench/analytics_bench.py --lines 200000     # reduced scale
     .venv/bin/python bench/analytics_bench.py --database-url postgres://postgres@127.0.0.1:5432/zx_analytics_bench
 
 The database is a fresh SQLite file under var/bench/analytics unless --database-url is given
-(a PostgreSQL database there is dropped and recreated).
+(a PostgreSQL database there is dropped and recreated). The generated log is kept in
+var/bench/analytics-logs and reused by later runs of the same size (it is seeded).
 """
 
 from __future__ import annotations
