@@ -151,10 +151,39 @@ def site() -> Iterator[str]:
     server.server_close()
 
 
+class AuditInItsThread:
+    """The module's ``BrowserAudit``, living in a thread of its own: Playwright's sync API
+    refuses a thread where an event loop runs (as it does in the test process's main thread
+    once another test has used the session's browser). Public methods run in that thread;
+    attributes are read and set on the audit itself (monkeypatch ``._audit``, the audit)."""
+
+    def __init__(self, **options: object) -> None:
+        object.__setattr__(self, "_pool", ThreadPoolExecutor(max_workers=1))
+        opened = self._pool.submit(lambda: BrowserAudit(**options).__enter__()).result()
+        object.__setattr__(self, "_audit", opened)
+
+    def in_thread(self, function):
+        return self._pool.submit(function, self._audit).result()
+
+    def __getattr__(self, name: str):
+        value = getattr(self._audit, name)
+        if callable(value) and not name.startswith("_"):
+            return lambda *args, **kwargs: self._pool.submit(value, *args, **kwargs).result()
+        return value
+
+    def __setattr__(self, name: str, value: object) -> None:
+        setattr(self._audit, name, value)
+
+    def close(self) -> None:
+        self._pool.submit(self._audit.__exit__, None, None, None).result()
+        self._pool.shutdown()
+
+
 @pytest.fixture(scope="module")
-def audit(chromium_path: str) -> Iterator[BrowserAudit]:
-    with BrowserAudit(executable_path=chromium_path, page_timeout_ms=PAGE_TIMEOUT_MS) as opened:
-        yield opened
+def audit(chromium_path: str) -> Iterator[AuditInItsThread]:
+    opened = AuditInItsThread(executable_path=chromium_path, page_timeout_ms=PAGE_TIMEOUT_MS)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="module")
@@ -310,7 +339,7 @@ def test_crowded_small_tap_targets_on_a_phone(audit, site):
 
 @pytest.mark.browser
 def test_slow_page_over_the_load_time_limit(audit, site, monkeypatch):
-    monkeypatch.setattr(audit, "load_time_limit_ms", 300)
+    monkeypatch.setattr(audit._audit, "load_time_limit_ms", 300)
 
     findings = audit.audit(f"{site}/slow", screenshot=False)
 
@@ -322,7 +351,7 @@ def test_slow_page_over_the_load_time_limit(audit, site, monkeypatch):
 
 @pytest.mark.browser
 def test_heavy_page_over_the_weight_limit(audit, site, monkeypatch):
-    monkeypatch.setattr(audit, "page_weight_limit_bytes", 100_000)
+    monkeypatch.setattr(audit._audit, "page_weight_limit_bytes", 100_000)
 
     findings = audit.audit(f"{site}/heavy", screenshot=False)
 
@@ -391,7 +420,7 @@ def test_unexpected_error_on_a_page_is_recorded_not_raised(audit, site, monkeypa
     def broken(*args, **kwargs):
         raise KeyError("viewportWidth")
 
-    monkeypatch.setattr(audit, "_mobile_findings", broken)
+    monkeypatch.setattr(audit._audit, "_mobile_findings", broken)
 
     result = audit.audit_sample([f"{site}/clean"])
 
@@ -401,7 +430,7 @@ def test_unexpected_error_on_a_page_is_recorded_not_raised(audit, site, monkeypa
 @pytest.mark.browser
 def test_lost_browser_is_started_again(audit, site):
     assert audit._browser is not None
-    audit._browser.close()
+    audit.in_thread(lambda opened: opened._browser.close())
 
     result = audit.audit_sample([f"{site}/clean"])
 

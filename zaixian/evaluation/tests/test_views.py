@@ -77,7 +77,7 @@ def test_site_admin_sees_only_their_departments_sites(client, departments, score
     assert response.status_code == 200
     assert "晋城在线" in html
     assert "晋城市农业农村局网站" not in html
-    assert "Failed: 1 single-veto item" in html
+    assert "不合格：1 项单项否决" in html  # Chinese first
 
 
 def test_platform_admin_sees_every_site(client, departments, scored_run):
@@ -116,7 +116,7 @@ def test_run_page_shows_the_scorecard_and_the_evidence(client, departments, scor
     assert response.status_code == 200
     assert "首页最近一次更新在 20 天前。" in html
     assert "首页链接打不开（HTTP 404）。" in html
-    assert "Home page not updated" in html
+    assert "网站不更新" in html
     assert str(Decimal("99.9")) in html  # 100 minus one broken link at 0.1
 
 
@@ -136,7 +136,7 @@ def test_leader_reads_but_cannot_start_a_run(client, departments, scored_run):
     response = client.post(reverse("evaluation_admin:start_run", args=[scored_run.target_id]))
 
     assert page.status_code == 200
-    assert "Evaluate now" not in page.content.decode()
+    assert "立即检查" not in page.content.decode()
     assert (response.status_code, response.url) == (302, "/admin/")
     assert scored_run.target.runs.count() == 1
 
@@ -156,7 +156,7 @@ def test_start_records_a_run_and_queues_it_once(
     running = scored_run.target.runs.filter(status=EvaluationRun.Status.RUNNING)
     assert running.count() == 1
     assert len(queued) == 1
-    assert "already running" in second.content.decode()
+    assert "正在进行中" in second.content.decode()
 
 
 def test_start_needs_post(client, departments, scored_run):
@@ -192,7 +192,7 @@ def test_yearly_report_refuses_bad_input_with_a_message(client, departments, sco
     )
 
     assert response.status_code == 400
-    assert "Choose a year" in response.content.decode()
+    assert "请选择 2000 年至今年之间的年度" in response.content.decode()
 
 
 def test_yearly_report_downloads(client, departments, scored_run):
