@@ -99,6 +99,8 @@ def test_report_help_lists_the_installed_reports(tmp_path):
     [
         (("publish", "--help"), "publish_static"),
         (("analytics", "--help"), "analytics"),
+        (("evaluate", "--help"), "evaluate"),
+        (("report", "site-yearly", "--help"), "report_site_yearly"),
         (("report", "disclosure-annual", "--help"), "report_disclosure_annual"),
     ],
 )
