@@ -13,7 +13,7 @@ import pytest
 
 from zaixian.analytics import actions, rules
 from zaixian.analytics.geo import locate_ip
-from zaixian.analytics.models import DailyCount, DailySummary
+from zaixian.analytics.models import DailyCount, DailySummary, LogImport
 from zaixian.analytics.tests.conftest import CHROME, IPHONE, at, log_line
 from zaixian.analytics.tests.loggen import generate_log
 
@@ -174,3 +174,54 @@ def test_copy_path_on_postgresql_writes_the_same(portal, tmp_path, monkeypatch):
     actions.import_log_file(site=portal, path=path)  # the same file: nothing more
 
     assert stored(portal) == straightforward(lines, site_id=portal.pk, host=portal.hostname)
+
+
+def test_a_failing_parser_process_stops_the_import_and_writes_nothing(
+    portal, tmp_path, monkeypatch
+):
+    path = tmp_path / "access.log"
+    path.write_text("".join(generate_log(lines=500, addresses=100, seed=1)))
+
+    def broken(self, text):
+        raise RuntimeError("parser broke")
+
+    monkeypatch.setattr(rules.LogAggregator, "feed", broken)  # inherited by the forks
+
+    with pytest.raises(actions.ImportWorkerError, match="parser broke"):
+        actions.import_log_file(site=portal, path=path, workers=2)
+
+    assert not DailySummary.objects.filter(site=portal).exists()
+    assert LogImport.objects.get(site=portal).offset == 0
+
+
+@pytest.mark.parametrize("partitions", [2, 3])
+def test_every_line_is_counted_in_exactly_one_partition(partitions):
+    lines = [*generate_log(lines=3000, addresses=400, seed=9), *odd_lines(), "\n", " x\n"]
+    text = "".join(lines)
+    parts = []
+    for partition in range(partitions):
+        aggregator = rules.LogAggregator(
+            host="www.jc.test",
+            log_format="combined",
+            locate=lambda address: ("", "", ""),
+            partition=partition,
+            partitions=partitions,
+        )
+        aggregator.feed(text)
+        parts.append(aggregator.finish_segment())
+        assert {rules.partition_of_line(line, partitions) for line in lines if line.strip()} >= {
+            partition
+        }
+
+    assert sum(part.lines for part in parts) == len(lines)
+    assert sum(part.bad_lines for part in parts) == 4
+    whole = rules.LogAggregator(
+        host="www.jc.test", log_format="combined", locate=lambda a: ("", "", "")
+    )
+    whole.feed(text)
+    alone = whole.finish_segment()
+    assert sum(part.page_views for part in parts) == alone.page_views
+    for index in range(len(rules.SUMMARY_FIELDS)):
+        assert sum(row[index] for part in parts for row in part.summaries.values()) == sum(
+            row[index] for row in alone.summaries.values()
+        )
