@@ -43,6 +43,18 @@ def test_parse_word_list_accepts_chinese_and_latin_separators():
         ("居民对处理结果不满意", "negative"),  # the longest word wins over 满意
         ("问题没有解决", "negative"),  # a negator reverses 解决
         ("工厂发生爆炸", "negative"),  # strong negative alone
+        ("窗口服务太差了", "negative"),  # a degree word makes 差 a word
+        ("工作人员特别耐心", "positive"),  # and 耐心
+        ("工地施工，打了热线也没人来处理", "negative"),  # 处理 scores only when negated
+        ("补贴至今还没到账", "negative"),
+        ("为什么停车费还在涨？", "negative"),  # a rhetorical complaint
+        ("为什么要开展垃圾分类？", "neutral"),  # a plain question
+        ("今年的灯会办得非常成功", "positive"),  # 非常 is no negator
+        ("开发商拒不承认，维权太难了", "negative"),  # no negation across the comma
+        ("不交费就不给开通", "negative"),  # 不给 carries its own negation
+        ("关于做好火灾防控工作的通告", "neutral"),  # prevention, not a fire
+        ("计划于周三检修线路，届时部分区域停电", "neutral"),  # a notice is damped
+        ("停电三天了，居民投诉无人理", "negative"),  # a complaint is not
     ],
 )
 def test_sentiment_lexicon(text, label):
