@@ -909,3 +909,103 @@ class LogAggregator:
 
 def _hit_time(hit: LogHit) -> float:
     return hit[0]
+
+
+# The map of China by province --------------------------------------------------------------
+# A tile-grid map: one equal square per provincial-level region, placed where it lies. It
+# needs no outline data (a map with boundaries on a government site must carry the map
+# authorities' approval number, 审图号, which no bundled open data has), and small regions
+# (Beijing, Shanghai, Hong Kong) are as legible as large ones.
+PROVINCE_TILES: dict[str, tuple[int, int]] = {
+    "黑龙江": (8, 0),
+    "新疆": (1, 1),
+    "内蒙古": (5, 1),
+    "北京": (6, 1),
+    "吉林": (8, 1),
+    "甘肃": (3, 2),
+    "宁夏": (4, 2),
+    "山西": (5, 2),
+    "河北": (6, 2),
+    "天津": (7, 2),
+    "辽宁": (8, 2),
+    "青海": (2, 3),
+    "陕西": (4, 3),
+    "河南": (5, 3),
+    "山东": (6, 3),
+    "西藏": (1, 4),
+    "四川": (3, 4),
+    "重庆": (4, 4),
+    "湖北": (5, 4),
+    "安徽": (6, 4),
+    "江苏": (7, 4),
+    "云南": (3, 5),
+    "贵州": (4, 5),
+    "湖南": (5, 5),
+    "江西": (6, 5),
+    "浙江": (7, 5),
+    "上海": (8, 5),
+    "广西": (4, 6),
+    "广东": (5, 6),
+    "福建": (6, 6),
+    "台湾": (7, 6),
+    "海南": (4, 7),
+    "澳门": (5, 7),
+    "香港": (6, 7),
+}
+_PROVINCE_SUFFIXES = (
+    "壮族自治区",
+    "回族自治区",
+    "维吾尔自治区",
+    "特别行政区",
+    "自治区",
+    "省",
+    "市",
+)
+# Light to dark blue; every step keeps its label readable (dark text on the three lightest).
+TILE_SHADES = ("#eef3fa", "#cfdff1", "#9fbfe3", "#5f95cf", "#2e6eb5", "#1d4f8a")
+
+
+def province_key(name: str) -> str:
+    """A region's short name as the tiles know it (山西省 → 山西, 广西壮族自治区 → 广西)."""
+    for suffix in _PROVINCE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+@dataclass(frozen=True)
+class ProvinceTile:
+    name: str
+    column: int
+    row: int
+    count: int
+    share: float  # per cent of all visits from China's regions
+    shade: str
+    is_dark: bool  # white text on it
+
+
+def province_tiles(counts: dict[str, int]) -> list[ProvinceTile]:
+    """Every region's tile, shaded by its share of the visits (six steps of the largest)."""
+    by_region: dict[str, int] = {}
+    for name, count in counts.items():
+        key = province_key(name)
+        if key in PROVINCE_TILES:
+            by_region[key] = by_region.get(key, 0) + count
+    total = sum(by_region.values())
+    largest = max(by_region.values(), default=0)
+    tiles = []
+    for name, (column, row) in PROVINCE_TILES.items():
+        count = by_region.get(name, 0)
+        step = 0 if not count else 1 + min(4, int(5 * count / largest - 1e-9))
+        tiles.append(
+            ProvinceTile(
+                name=name,
+                column=column,
+                row=row,
+                count=count,
+                share=100 * count / total if total else 0.0,
+                shade=TILE_SHADES[step],
+                is_dark=step >= 3,
+            )
+        )
+    return tiles

@@ -22,7 +22,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Site
 
-from zaixian.analytics import actions, exports, reports
+from zaixian.analytics import actions, exports, reports, rules
 from zaixian.analytics.models import AnalyticsSettings, DailyCount, PageView
 from zaixian.core import ratelimit
 from zaixian.core.middleware import client_ip
@@ -233,7 +233,9 @@ class AnalyticsReportView(WagtailAdminTemplateMixin, TemplateView):
             daily_chart=bar_chart(
                 [(row.day.strftime("%m-%d"), row.totals.page_views) for row in report.days]
             ),
-            province_chart=ranked_chart(report.dimensions["province"][:34]),
+            province_tiles=rules.province_tiles(
+                {row.value: row.count for row in report.dimensions["province"]}
+            ),
             country_chart=ranked_chart(report.dimensions["country"][:20]),
             tables=[
                 (labels[name], report.dimensions[name])

@@ -32,6 +32,11 @@ def test_leader_sees_the_group_report_with_charts(client, leader, figures):
     assert "<svg" in content
     assert "山西" in content
     assert "广东" in content
+    # The tile map of China: every region has its square, the two with visits are shaded.
+    tiles = {tile.name: tile for tile in response.context["province_tiles"]}
+    assert len(tiles) == 34
+    assert (tiles["山西"].count, tiles["广东"].count, tiles["西藏"].count) == (1, 1, 0)
+    assert tiles["山西"].shade != tiles["西藏"].shade
 
 
 def test_site_administrator_sees_their_site_only(client, farm_admin, farm, portal, figures):

@@ -145,3 +145,18 @@ def test_visitor_hash_depends_on_salt():
 
     assert one != rules.visitor_hash(salt="b", ip="1.2.3.4", user_agent="x")
     assert "1.2.3.4" not in one
+
+
+def test_province_tiles_cover_every_region_once_and_shade_by_share():
+    counts = {"山西省": 50, "山西": 50, "广西壮族自治区": 20, "北京市": 1, "火星": 9}
+
+    tiles = rules.province_tiles(counts)
+    by_name = {tile.name: tile for tile in tiles}
+    assert len(tiles) == len(by_name) == 34
+    assert len({(tile.column, tile.row) for tile in tiles}) == 34  # no two on one square
+    assert by_name["山西"].count == 100  # 山西省 and 山西 are one region
+    assert by_name["广西"].count == 20
+    assert by_name["山西"].shade == rules.TILE_SHADES[-1]
+    assert by_name["北京"].shade == rules.TILE_SHADES[1]
+    assert by_name["海南"].shade == rules.TILE_SHADES[0]
+    assert round(sum(tile.share for tile in tiles), 6) == 100
