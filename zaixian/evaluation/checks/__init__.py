@@ -8,8 +8,8 @@ Three kinds of check, run by ``actions.run_evaluation``:
   interpretation links, service-guide elements, mobile viewport);
 * **site checks** (``site.SITE_CHECKS``) see the whole crawl once it is over (home page and
   columns not updated, empty columns, broken links, elder mode);
-* **platform checks** (``platform.check_platform``) read the platform's own data about a site (availability probes,
-  interaction and disclosure deadlines) and run without a crawl.
+* **platform checks** (``platform.check_platform``) read the platform's own data about a site
+  (availability probes, interaction and disclosure deadlines) and run without a crawl.
 
 ``content.page_facts`` turns a page into the small record the site checks need, so the crawl never
 keeps 20,000 page bodies in memory.
