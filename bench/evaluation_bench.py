@@ -358,21 +358,13 @@ def _crawl_only(base_url: str, pages: int) -> dict[str, Any]:
 
 def _crawl_and_check(base_url: str, pages: int) -> dict[str, Any]:
     from zaixian.evaluation.checks import CrawlSummary, PageRecord
+    from zaixian.evaluation.checks.content import page_facts
+    from zaixian.evaluation.checks.pages import make_page_checks
+    from zaixian.evaluation.checks.site import check_site
+    from zaixian.evaluation.checks.wording import default_wording_rules
     from zaixian.evaluation.crawler import crawl
 
-    try:
-        from zaixian.evaluation.checks.content import page_facts
-        from zaixian.evaluation.checks.pages import make_page_checks
-        from zaixian.evaluation.checks.site import check_site
-    except ImportError as error:
-        return {"error": f"the page or site checks are not there yet: {error}"}
-    try:
-        from zaixian.evaluation.checks.wording import default_wording_rules
-
-        checks = make_page_checks(wording_rules=default_wording_rules())
-    except ImportError:
-        print("  (no shipped wording rules yet: the wording check runs with none)")
-        checks = make_page_checks(wording_rules=[])
+    checks = make_page_checks(wording_rules=default_wording_rules())
     findings: list[Any] = []
     records: list[PageRecord] = []
 
@@ -381,19 +373,7 @@ def _crawl_and_check(base_url: str, pages: int) -> dict[str, Any]:
         if snapshot.is_html:
             for check in checks:
                 findings.extend(check(snapshot))
-        records.append(
-            PageRecord(
-                url=snapshot.url,
-                status=snapshot.status,
-                error=snapshot.error,
-                content_type=snapshot.content_type,
-                depth=snapshot.depth,
-                size_bytes=len(snapshot.body),
-                elapsed_ms=snapshot.elapsed_ms,
-                facts=facts,
-                is_home=snapshot.is_home,
-            )
-        )
+        records.append(PageRecord.of(snapshot, facts))
 
     result = crawl(
         base_url + "/",
@@ -419,15 +399,10 @@ def _crawl_and_check(base_url: str, pages: int) -> dict[str, Any]:
 
 
 def _evaluate(base_url: str, pages: int) -> dict[str, Any]:
-    try:
-        from zaixian.evaluation import actions
-        from zaixian.evaluation.models import EvaluationRun, EvaluationTarget
-    except ImportError as error:
-        return {"error": f"zaixian.evaluation.actions is not there yet: {error}"}
-    if not hasattr(actions, "run_evaluation"):
-        return {"error": "zaixian.evaluation.actions.run_evaluation is not there yet"}
-    if hasattr(actions, "load_default_wording_rules"):
-        actions.load_default_wording_rules()
+    from zaixian.evaluation import actions
+    from zaixian.evaluation.models import EvaluationRun, EvaluationTarget
+
+    actions.load_default_wording_rules()
     target = EvaluationTarget.objects.create(
         name="Bench site",
         base_url=base_url + "/",

@@ -183,17 +183,7 @@ def _evaluate(run: EvaluationRun, *, progress: Progress | None, browser: bool) -
         if snapshot.is_html:
             for check in page_checks:
                 findings.extend(check(snapshot))
-        record = PageRecord(
-            url=snapshot.url,
-            status=snapshot.status,
-            error=snapshot.error,
-            content_type=snapshot.content_type,
-            depth=snapshot.depth,
-            size_bytes=len(snapshot.body),
-            elapsed_ms=snapshot.elapsed_ms,
-            facts=facts,
-            is_home=snapshot.is_home,
-        )
+        record = PageRecord.of(snapshot, facts)
         records.append(record)
         batch.append(_page_row(run, record))
         if len(batch) >= PAGE_BATCH:

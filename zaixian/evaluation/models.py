@@ -98,6 +98,14 @@ class AvailabilityProbe(models.Model):
         return f"{self.target} {self.probed_at:%Y-%m-%d %H:%M}"
 
 
+class EvaluationRunQuerySet(models.QuerySet["EvaluationRun"]):
+    def done(self) -> EvaluationRunQuerySet:
+        """Finished runs with a score, newest first."""
+        return self.filter(status=EvaluationRun.Status.DONE, score__isnull=False).order_by(
+            "-started_at", "-pk"
+        )
+
+
 class EvaluationRun(models.Model):
     """One evaluation of one site: its crawl, the checks' findings and the resulting score."""
 
@@ -139,6 +147,8 @@ class EvaluationRun(models.Model):
     vetoes_failed = models.PositiveSmallIntegerField(_("single-veto items failed"), default=0)
     is_passed = models.BooleanField(_("passed"), null=True, blank=True)
     scorecard = models.JSONField(_("scorecard"), default=dict, blank=True)
+
+    objects = EvaluationRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
@@ -203,6 +213,12 @@ class CheckedLink(models.Model):
         return self.url
 
 
+class FindingQuerySet(models.QuerySet["Finding"]):
+    def in_scorecard_order(self) -> FindingQuerySet:
+        """By severity, indicator and check, then as found: the order of the scorecard."""
+        return self.order_by("severity", "indicator", "check_code", "pk")
+
+
 class Finding(models.Model):
     """One failure a check found, with its evidence, under one indicator of the scorecard."""
 
@@ -226,6 +242,8 @@ class Finding(models.Model):
         _("screenshot"), upload_to="evaluation/screenshots/%Y/%m/", blank=True
     )
     found_at = models.DateTimeField(_("found at"))
+
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         ordering = ["run", "severity", "check_code", "id"]

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from zaixian.core.queries import departments_visible_to, user_has_role
@@ -43,9 +43,7 @@ def latest_runs(*, done_only: bool = False) -> list[EvaluationRun]:
 
 def done_runs(*, target: EvaluationTarget) -> QuerySet[EvaluationRun]:
     """The target's finished runs (with a score), newest first."""
-    return target.runs.filter(status=EvaluationRun.Status.DONE, score__isnull=False).order_by(
-        "-started_at", "-pk"
-    )
+    return target.runs.done()
 
 
 @dataclass(frozen=True)
@@ -105,7 +103,7 @@ def findings_for_run(
         findings = findings.filter(severity=severity)
     if check:
         findings = findings.filter(check_code=check)
-    return findings.order_by("severity", "indicator", "check_code", "pk")
+    return findings.in_scorecard_order()
 
 
 @dataclass
@@ -214,32 +212,38 @@ class DashboardRow:
 
 
 def dashboard_rows(user: Any, *, today: date) -> list[DashboardRow]:
-    """Each site the user sees with its latest finished run and the week's probes."""
+    """Each site the user sees with its latest finished run and the week's probes, in a
+    fixed number of queries whatever the number of sites."""
     since = timezone.make_aware(
         datetime.combine(
             today - timedelta(days=rules.AVAILABILITY_WINDOW_DAYS - 1), datetime.min.time()
         )
     )
-    targets = targets_visible_to(user).annotate(
-        probes_total=Count("probes", filter=Q(probes__probed_at__gte=since)),
-        probes_down=Count("probes", filter=Q(probes__probed_at__gte=since, probes__is_up=False)),
+    latest = EvaluationRun.objects.filter(target=OuterRef("pk")).done().values("pk")[:1]
+    running = EvaluationRun.objects.filter(
+        target=OuterRef("pk"), status=EvaluationRun.Status.RUNNING
     )
-    rows = []
-    for target in targets:
-        latest = (
-            target.runs.filter(status=EvaluationRun.Status.DONE).order_by("-started_at").first()
+    targets = list(
+        targets_visible_to(user).annotate(
+            probes_total=Count("probes", filter=Q(probes__probed_at__gte=since)),
+            probes_down=Count(
+                "probes", filter=Q(probes__probed_at__gte=since, probes__is_up=False)
+            ),
+            latest_run_id=Subquery(latest),
+            is_running=Exists(running),
         )
-        running = target.runs.filter(status=EvaluationRun.Status.RUNNING).exists()
-        rows.append(
-            DashboardRow(
-                target=target,
-                latest=latest,
-                running=running,
-                probes=target.probes_total,
-                probe_failures=target.probes_down,
-            )
+    )
+    runs = EvaluationRun.objects.in_bulk([t.latest_run_id for t in targets if t.latest_run_id])
+    return [
+        DashboardRow(
+            target=target,
+            latest=runs.get(target.latest_run_id),
+            running=target.is_running,
+            probes=target.probes_total,
+            probe_failures=target.probes_down,
         )
-    return rows
+        for target in targets
+    ]
 
 
 def run_as_json(run: EvaluationRun) -> dict[str, Any]:
@@ -286,26 +290,36 @@ FINDINGS_SHOWN = 50
 
 
 def run_detail(run: EvaluationRun) -> dict[str, Any]:
-    """What the run page shows: the scorecard and the findings grouped by
-    indicator (the first 50 of each; the report and the JSON carry all of them)."""
-    groups: dict[str, list[Finding]] = {}
+    """What the run page shows: the scorecard and the findings grouped by indicator (the first
+    50 of each; the report and the JSON carry all of them). One counting query, then one
+    query per group."""
     counts: dict[str, int] = {}
-    for finding in findings_for_run(run=run):
-        key = finding.indicator or finding.check_code
-        counts[key] = counts.get(key, 0) + 1
-        shown = groups.setdefault(key, [])
-        if len(shown) < FINDINGS_SHOWN:
-            shown.append(finding)
-    finding_groups = [
-        FindingGroup(
-            indicator=key,
-            name=rules._indicator_name(key),
-            severity=shown[0].severity,
-            count=counts[key],
-            findings=shown,
+    order: list[str] = []
+    rows = (
+        run.findings.in_scorecard_order()
+        .values_list("indicator", "check_code")
+        .annotate(n=Count("pk"))
+    )
+    for indicator, check_code, n in rows:
+        key = indicator or check_code  # notices without an indicator group by their check
+        if key not in counts:
+            order.append(key)
+        counts[key] = counts.get(key, 0) + n
+    finding_groups = []
+    for key in order:
+        of_group = run.findings.in_scorecard_order().filter(
+            Q(indicator=key) | Q(indicator="", check_code=key)
         )
-        for key, shown in groups.items()
-    ]
+        shown = list(of_group[:FINDINGS_SHOWN])
+        finding_groups.append(
+            FindingGroup(
+                indicator=key,
+                name=rules._indicator_name(key),
+                severity=shown[0].severity,
+                count=counts[key],
+                findings=shown,
+            )
+        )
     return {
         "scorecard": scorecard_of(run),
         "summary": run_summary(run),

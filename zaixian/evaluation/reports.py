@@ -77,16 +77,6 @@ def _scorecard(run: EvaluationRun) -> rules.Scorecard:
     return rules.score(run.findings.only("indicator"))
 
 
-def _findings(run: EvaluationRun) -> QuerySet[Finding]:
-    return run.findings.order_by("severity", "indicator", "check_code", "pk")
-
-
-def _done_runs(target: EvaluationTarget) -> QuerySet[EvaluationRun]:
-    return target.runs.filter(status=EvaluationRun.Status.DONE, score__isnull=False).order_by(
-        "-started_at", "-pk"
-    )
-
-
 @dataclass(frozen=True)
 class TrendPoint:
     run_id: int
@@ -100,7 +90,7 @@ def recent_runs(
 ) -> list[TrendPoint]:
     """The last ``limit`` finished runs up to ``before`` (included), oldest first: the
     scorecard report's trend."""
-    runs = _done_runs(target)
+    runs = target.runs.done()
     if before is not None:
         runs = runs.filter(started_at__lte=before.started_at)
     rows = list(runs.values_list("pk", "started_at", "score", "is_passed")[:limit])
@@ -134,9 +124,9 @@ def security_figures(*, target: EvaluationTarget, year: int) -> SecurityFigures:
     one finding's check, indicator, page and link; it counts as fixed when the target's latest
     finished run (of the year or later) no longer finds it."""
     start, end = _year_bounds(year)
-    year_runs = _done_runs(target).filter(started_at__gte=start, started_at__lt=end)
+    year_runs = target.runs.done().filter(started_at__gte=start, started_at__lt=end)
     found = _finding_keys(year_runs)
-    latest = _done_runs(target).first()
+    latest = target.runs.done().first()
     still = _finding_keys(EvaluationRun.objects.filter(pk=latest.pk)) if latest else set()
     return SecurityFigures(
         evaluations=year_runs.count(),
@@ -240,7 +230,8 @@ def _groups(run: EvaluationRun) -> list[FindingGroup]:
             kind=indicator.kind.value if indicator else "notice",
             total=counts[code],
         )
-        for finding in _findings(run).filter(indicator=code)[:FINDINGS_PER_INDICATOR]:
+        shown = run.findings.in_scorecard_order().filter(indicator=code)[:FINDINGS_PER_INDICATOR]
+        for finding in shown:
             image = _screenshot(finding) if screenshots < SCREENSHOTS_AT_MOST else b""
             screenshots += 1 if image else 0
             group.rows.append(
@@ -446,7 +437,8 @@ def veto_email(run: EvaluationRun) -> tuple[str, str]:
     for line in card.vetoes:
         if not line.is_failed:
             continue
-        findings = list(_findings(run).filter(indicator=line.code)[:EMAIL_EVIDENCE_PER_ITEM])
+        of_item = run.findings.in_scorecard_order().filter(indicator=line.code)
+        findings = list(of_item[:EMAIL_EVIDENCE_PER_ITEM])
         items.append(
             {
                 "name": line.name,

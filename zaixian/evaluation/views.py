@@ -3,6 +3,7 @@ and findings with its report downloads, starting a run, and the yearly work repo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -99,18 +100,8 @@ def download_run_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
         raise Http404(_("There is no such report."))
     from zaixian.evaluation.reports import render_scorecard
 
-    try:
-        content, content_type = render_scorecard(run, fmt=fmt)
-    except DocumentRenderingUnavailableError:
-        return HttpResponse(
-            _("Reports cannot be made on this server now; please tell the administrator."),
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
-    response = HttpResponse(content, content_type=content_type)
     name = f"evaluation-{run.target_id}-{run.started_at:%Y%m%d-%H%M}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _download(lambda: render_scorecard(run, fmt=fmt), name=name)
 
 
 @rate_limited(scope="evaluation:yearly", rate=DOWNLOAD_RATE, methods=("GET",))
@@ -133,10 +124,17 @@ def download_yearly_report(request: HttpRequest, target_id: int) -> HttpResponse
         )
     from zaixian.evaluation.reports import render_yearly_work_report, yearly_work_report
 
+    return _download(
+        lambda: render_yearly_work_report(yearly_work_report(target=target, year=year), fmt=fmt),
+        name=f"site-yearly-report-{target.pk}-{year}.{fmt}",
+    )
+
+
+def _download(render: Callable[[], tuple[bytes, str]], *, name: str) -> HttpResponse:
+    """The rendered document as an attachment, or 503 in words when this server cannot
+    typeset documents (WeasyPrint or Pango missing)."""
     try:
-        content, content_type = render_yearly_work_report(
-            yearly_work_report(target=target, year=year), fmt=fmt
-        )
+        content, content_type = render()
     except DocumentRenderingUnavailableError:
         return HttpResponse(
             _("Reports cannot be made on this server now; please tell the administrator."),
@@ -144,6 +142,5 @@ def download_yearly_report(request: HttpRequest, target_id: int) -> HttpResponse
             content_type="text/plain; charset=utf-8",
         )
     response = HttpResponse(content, content_type=content_type)
-    name = f"site-yearly-report-{target.pk}-{year}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

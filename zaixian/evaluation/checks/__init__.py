@@ -95,6 +95,21 @@ class PageRecord:
     facts: PageFacts
     is_home: bool = False
 
+    @classmethod
+    def of(cls, snapshot: PageSnapshot, facts: PageFacts) -> PageRecord:
+        """The record of a fetched page, before its body is dropped."""
+        return cls(
+            url=snapshot.url,
+            status=snapshot.status,
+            error=snapshot.error,
+            content_type=snapshot.content_type,
+            depth=snapshot.depth,
+            size_bytes=len(snapshot.body),
+            elapsed_ms=snapshot.elapsed_ms,
+            facts=facts,
+            is_home=snapshot.is_home,
+        )
+
 
 @dataclass
 class CrawlSummary:

@@ -204,3 +204,21 @@ def test_yearly_report_downloads(client, departments, scored_run):
     assert response.status_code == 200
     assert response.content.startswith(b"PK")
     assert "site-yearly-report" in response["Content-Disposition"]
+
+
+def test_dashboard_queries_do_not_grow_with_the_sites(client, departments, scored_run):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff(Role.PLATFORM_ADMIN))
+    url = reverse("evaluation_admin:dashboard")
+    client.get(url)  # warm the session and the admin's own caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(4):
+        EvaluationRunFactory(target=EvaluationTargetFactory(name=f"县区网站{n}"))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+
+    assert "县区网站3" in response.content.decode()
+    assert len(many) == len(few)
