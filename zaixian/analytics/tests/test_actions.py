@@ -154,8 +154,14 @@ def test_import_locates_visitors_by_province_and_country(portal, tmp_path):
         ("202.99.96.68", "CN", "天津"),
         ("203.198.7.66", "HK", "香港"),
         ("8.8.8.8", "US", ""),
-        ("2001:da8::1", "CN", ""),
+        # IPv6 (DB-IP City Lite): Tsinghua University's own /32 and Peking University's
+        # CERNET2 /48 in Beijing, China Mobile Guangdong's 2409:8c54::/32, Google Hong Kong.
+        ("2402:f000:1:4417::900", "CN", "北京"),
+        ("2001:da8:201::1", "CN", "北京"),
+        ("2409:8c54:1000::1", "CN", "广东"),
+        ("2404:6800:4005::1", "HK", "香港"),
         ("2001:4860:4860::8888", "US", ""),
+        ("fe80::1", "", ""),
         ("192.168.1.1", "", ""),
         ("not an address", "", ""),
     ],
@@ -284,7 +290,17 @@ def test_a_remembered_block_locates_like_a_lookup():
     from zaixian.analytics.geo import geolocator
 
     remembering = geolocator()
-    for ip in ["221.204.0.1", "221.204.0.77", "202.96.128.86", "202.96.128.1", "8.8.8.8"]:
+    for ip in [
+        "221.204.0.1",
+        "221.204.0.77",
+        "202.96.128.86",
+        "202.96.128.1",
+        "8.8.8.8",
+        "2409:8c54:1000::1",
+        "2409:8c54:1000::2",
+        "2402:f000:1:4417::900",
+    ]:
         first, again = remembering.locate(ip), remembering.locate(ip)
         remembering._blocks.clear()
+        remembering._blocks_v6.clear()
         assert first == again == remembering.locate(ip) == locate_ip(ip)
