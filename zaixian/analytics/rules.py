@@ -1009,3 +1009,68 @@ def province_tiles(counts: dict[str, int]) -> list[ProvinceTile]:
             )
         )
     return tiles
+
+
+# The world map by country ------------------------------------------------------------------
+# A tile grid as for China (no outlines, so no 审图号 is needed): one square per country or
+# region, by ISO 3166 code, placed roughly where it lies; codes not on the grid are in the
+# table under the map only. Each row below is one row of tiles; ".." is an empty square.
+_WORLD_GRID = """
+.. .. .. .. .. .. GL .. .. .. .. IS .. .. .. NO SE FI .. .. .. .. .. .. .. .. .. .. .. ..
+.. .. CA .. .. .. .. .. .. .. .. IE GB .. DK .. .. EE RU .. .. .. .. .. .. .. .. .. .. ..
+.. .. US .. .. .. .. .. .. .. .. .. NL DE PL LT LV BY .. KZ .. MN .. .. .. .. .. .. .. ..
+.. .. MX .. .. .. .. .. .. .. .. BE LU CZ SK UA MD .. UZ KG .. .. .. KP .. JP .. .. .. ..
+.. .. .. CU BS .. .. .. .. .. .. FR CH AT HU RO GE AZ TM TJ .. CN .. KR .. .. .. .. .. ..
+.. .. GT BZ HT DO PR .. .. .. PT ES IT SI HR RS BG AM .. AF .. .. .. .. TW .. .. .. .. ..
+.. .. SV HN JM .. .. .. .. .. .. AD MC SM BA ME MK GR TR .. PK NP BT .. HK .. .. .. .. ..
+.. .. .. NI TT .. .. .. .. .. MA .. MT .. .. AL CY SY IQ IR IN BD MM LA MO .. .. .. .. ..
+.. .. .. CR PA .. .. .. .. .. .. DZ TN LY EG LB JO KW .. .. LK TH VN PH .. .. .. .. .. ..
+.. .. .. .. CO VE .. .. .. .. MR ML NE TD SD IL SA BH QA AE MV KH MY BN .. .. .. .. .. ..
+.. .. .. .. EC GY SR .. .. SN GM BF NG CF SS ER YE OM .. .. .. SG ID TL PG .. .. .. .. ..
+.. .. .. .. PE BR .. .. .. GW GN CI GH CM CG ET DJ SO .. .. .. .. .. .. .. .. .. .. .. ..
+.. .. .. .. BO PY .. .. .. SL LR TG BJ GA CD UG KE .. .. .. .. .. .. .. .. AU .. .. .. ..
+.. .. .. .. CL UY .. .. .. .. .. .. GQ AO ZM RW TZ .. .. .. .. .. .. .. .. .. .. NZ .. ..
+.. .. .. .. .. AR .. .. .. .. .. .. .. NA ZW MW MZ MG MU .. .. .. .. .. .. .. .. .. .. ..
+.. .. .. .. .. .. .. .. .. .. .. .. .. BW ZA SZ LS .. .. .. .. .. .. .. .. .. .. FJ .. ..
+"""
+COUNTRY_TILES: dict[str, tuple[int, int]] = {
+    code: (column, row)
+    for row, line in enumerate(_WORLD_GRID.strip("\n").splitlines())
+    for column, code in enumerate(line.split())
+    if code != ".."
+}
+
+
+@dataclass(frozen=True)
+class CountryTile:
+    code: str  # ISO 3166 alpha-2
+    column: int
+    row: int
+    count: int
+    share: float  # per cent of all visits with a known country
+    shade: str
+    is_dark: bool
+
+
+def country_tiles(counts: dict[str, int]) -> list[CountryTile]:
+    """Every country's tile, shaded like the provinces (six steps of the largest); the
+    shares count every known country, on the grid or not."""
+    known = {code.upper(): count for code, count in counts.items() if len(code) == 2}
+    total = sum(known.values())
+    largest = max((known.get(code, 0) for code in COUNTRY_TILES), default=0)
+    tiles = []
+    for code, (column, row) in COUNTRY_TILES.items():
+        count = known.get(code, 0)
+        step = 0 if not count else 1 + min(4, int(5 * count / largest - 1e-9))
+        tiles.append(
+            CountryTile(
+                code=code,
+                column=column,
+                row=row,
+                count=count,
+                share=100 * count / total if total else 0.0,
+                shade=TILE_SHADES[step],
+                is_dark=step >= 3,
+            )
+        )
+    return tiles

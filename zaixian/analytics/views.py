@@ -236,6 +236,9 @@ class AnalyticsReportView(WagtailAdminTemplateMixin, TemplateView):
             province_tiles=rules.province_tiles(
                 {row.value: row.count for row in report.dimensions["province"]}
             ),
+            country_tiles=rules.country_tiles(
+                {row.value: row.count for row in report.dimensions["country"]}
+            ),
             country_chart=ranked_chart(report.dimensions["country"][:20]),
             tables=[
                 (labels[name], report.dimensions[name])

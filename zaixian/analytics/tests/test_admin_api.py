@@ -37,6 +37,12 @@ def test_leader_sees_the_group_report_with_charts(client, leader, figures):
     assert len(tiles) == 34
     assert (tiles["山西"].count, tiles["广东"].count, tiles["西藏"].count) == (1, 1, 0)
     assert tiles["山西"].shade != tiles["西藏"].shade
+    # The tile map of the world: China's and the United States' squares shaded, with titles.
+    countries = {tile.code: tile for tile in response.context["country_tiles"]}
+    assert (countries["CN"].count, countries["US"].count, countries["FR"].count) == (2, 1, 0)
+    assert countries["CN"].shade != countries["FR"].shade
+    assert 'aria-labelledby="world-map-title world-map-desc"' in content
+    assert "<title>CN: 2 (66.7%)</title>" in content
 
 
 def test_site_administrator_sees_their_site_only(client, farm_admin, farm, portal, figures):

@@ -160,3 +160,17 @@ def test_province_tiles_cover_every_region_once_and_shade_by_share():
     assert by_name["北京"].shade == rules.TILE_SHADES[1]
     assert by_name["海南"].shade == rules.TILE_SHADES[0]
     assert round(sum(tile.share for tile in tiles), 6) == 100
+
+
+def test_country_tiles_cover_each_country_once_and_shade_by_share():
+    tiles = rules.country_tiles({"CN": 90, "us": 10, "ZZ": 5, "": 7})
+
+    by_code = {tile.code: tile for tile in tiles}
+    assert len(tiles) == len(by_code) == len(rules.COUNTRY_TILES) > 150
+    assert len({(tile.column, tile.row) for tile in tiles}) == len(tiles)  # no two on a square
+    assert (by_code["CN"].count, by_code["US"].count, by_code["FR"].count) == (90, 10, 0)
+    assert round(by_code["CN"].share, 1) == 85.7  # of 105 visits with a country code
+    assert by_code["CN"].shade == rules.TILE_SHADES[-1]
+    assert by_code["FR"].shade == rules.TILE_SHADES[0]
+    assert by_code["CN"].is_dark
+    assert not by_code["FR"].is_dark
