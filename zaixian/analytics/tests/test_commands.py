@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import os
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -96,3 +97,12 @@ def test_report_as_csv(portal, log):
 def test_bad_arguments_are_explained(portal, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+def test_import_logs_uses_two_parser_processes_by_default():
+    from zaixian.analytics.management.commands.analytics import Command
+
+    parser = Command().create_parser("zaixian", "analytics")
+    options = parser.parse_args(["import-logs", "--site", "www.jc.test", "access.log"])
+
+    assert options.workers == min(2, os.cpu_count() or 1)

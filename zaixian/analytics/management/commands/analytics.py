@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,10 @@ class Command(BaseCommand):
         )
         importer.add_argument("--no-progress", action="store_true", help="no progress bar")
         importer.add_argument(
-            "--workers", type=int, default=1, help="parser processes (default 1; 2 on 2 cores)"
+            "--workers",
+            type=int,
+            default=min(2, os.cpu_count() or 1),
+            help="parser processes (default 2, or 1 on one core)",
         )
         importer.add_argument("files", nargs="+", type=Path, metavar="FILE")
         report = commands.add_parser(
