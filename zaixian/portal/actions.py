@@ -285,3 +285,23 @@ def invalidate_page_cache_for_pages(*, pages: list[Page]) -> None:
             invalidate_page_cache(site_id=site_id)
 
     transaction.on_commit(again)
+
+
+def forget_view_restrictions(*, page: Page) -> None:
+    """A private section was made, changed or opened: forget the cached restricted paths,
+    and every cached page of the sites holding it (their lists may show its pages)."""
+    from zaixian.portal import queries
+
+    cache.delete(queries.RESTRICTED_PATHS_KEY)
+    transaction.on_commit(lambda: cache.delete(queries.RESTRICTED_PATHS_KEY))
+    invalidate_page_cache_for_pages(pages=[page])
+
+
+def forget_sites() -> None:
+    """A site, or a site's root page, changed: forget which site serves which host."""
+    from zaixian.portal import queries
+
+    try:
+        cache.incr(queries.SITES_VERSION_KEY)
+    except ValueError:
+        cache.set(queries.SITES_VERSION_KEY, time.time_ns(), timeout=None)

@@ -2,15 +2,174 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q, QuerySet
-from wagtail.models import Page, Site
+from django.http import HttpRequest
+from django.http.request import split_domain_port
+from wagtail.models import Page, PageViewRestriction, Site
 
 if TYPE_CHECKING:
-    from zaixian.portal.models import ArticlePage, ChannelPage, HomePage, TopicPage
+    from zaixian.portal.models import (
+        ArticlePage,
+        ChannelPage,
+        HomePage,
+        SiteFooterSettings,
+        TopicPage,
+    )
 
 HOME_LIST_LENGTH = 8
+
+# --- Reads cached across requests -----------------------------------------------------------
+#
+# The site of a host, the private sections and each site's chrome are read on every page and
+# change rarely, so they are kept in the cache, cleared by the portal's signal handlers. The
+# publisher renders in a worker process whose local-memory cache those handlers, running in
+# the admin's process, never reach: it reads them within ``fresh_reads``, from the database
+# once per run.
+
+_fresh_scope: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "portal_fresh_reads", default=None
+)
+
+
+@contextlib.contextmanager
+def fresh_reads(memo: dict[str, Any] | None = None) -> Iterator[None]:
+    """Within this block, the cached reads come from the database, once per ``memo`` (a
+    new one when not given), instead of from the shared cache."""
+    token = _fresh_scope.set({} if memo is None else memo)
+    try:
+        yield
+    finally:
+        _fresh_scope.reset(token)
+
+
+# --- Private sections (page view restrictions) ---------------------------------------------
+
+# The paths of the pages that carry a view restriction, kept in the cache because nearly every
+# public list asks and a portal rarely has any. Cleared when a restriction is saved or deleted
+# (``actions.forget_view_restrictions``); the timeout bounds how long another process without
+# a shared cache (local memory) can lag behind.
+RESTRICTED_PATHS_KEY = "portal:restricted-paths"
+RESTRICTED_PATHS_SECONDS = 10
+
+
+def restricted_paths() -> tuple[str, ...]:
+    """The tree paths of every page with a view restriction (its section is private)."""
+    scope = _fresh_scope.get()
+    paths = (
+        scope.get(RESTRICTED_PATHS_KEY) if scope is not None else cache.get(RESTRICTED_PATHS_KEY)
+    )
+    if paths is None:
+        paths = tuple(
+            PageViewRestriction.objects.order_by("page__path").values_list("page__path", flat=True)
+        )
+        if scope is not None:
+            scope[RESTRICTED_PATHS_KEY] = paths
+        else:
+            cache.set(RESTRICTED_PATHS_KEY, paths, timeout=RESTRICTED_PATHS_SECONDS)
+    return paths
+
+
+def public(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Wagtail's ``.public()`` (no page in or below a private section), without its query
+    of the restrictions on every call."""
+    paths = restricted_paths()
+    if not paths:
+        return queryset
+    private = Q()
+    for path in paths:
+        private |= Q(path__startswith=path)
+    return queryset.exclude(private)
+
+
+def is_in_private_section(*, page: Page) -> bool:
+    """Whether ``page`` or one of its ancestors has a view restriction. Aliases take their
+    source's restrictions, which only Wagtail's own lookup follows."""
+    if page.alias_of_id is not None:
+        return True
+    return any(page.path.startswith(path) for path in restricted_paths())
+
+
+# --- Routing --------------------------------------------------------------------------------
+
+# Which site serves a host and port (Wagtail asks the database on every request). The key
+# carries a version that ``actions.forget_sites`` moves on when a site or a site's root page
+# changes; the timeout bounds the lag of another process without a shared cache.
+SITES_VERSION_KEY = "portal:sites:version"
+SITE_FOR_HOST_KEY = "portal:site:{version}:{host}:{port}"
+SITE_FOR_HOST_SECONDS = 60
+NO_SITE = "-"
+
+
+def site_for_request(request: HttpRequest) -> Site | None:
+    """``Site.find_for_request`` from the cache; Wagtail's own lookup then reuses the answer
+    for the rest of the request."""
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site
+    host = split_domain_port(request._get_raw_host())[0]
+    port = request.get_port()
+    scope = _fresh_scope.get()
+    if scope is not None:
+        key = SITE_FOR_HOST_KEY.format(version="run", host=host, port=port)
+        site = scope.get(key)
+    else:
+        version = cache.get_or_set(SITES_VERSION_KEY, 1, timeout=None)
+        key = SITE_FOR_HOST_KEY.format(version=version, host=host, port=port)
+        site = cache.get(key)
+    if site is None:
+        site = Site._find_for_request(request)
+        if scope is not None:
+            scope[key] = site or NO_SITE
+        else:
+            cache.set(key, site or NO_SITE, timeout=SITE_FOR_HOST_SECONDS)
+    elif site == NO_SITE:
+        site = None
+    request._wagtail_site = site  # type: ignore[attr-defined]
+    return site
+
+
+def page_on_path(*, root: Page, components: list[str]) -> tuple[Page, list[str]] | None:
+    """The deepest page below ``root`` whose URL is a prefix of ``components``, and the
+    components left after it, in one query (Wagtail walks the tree, one or two queries per
+    segment). None when no child of ``root`` matches, or when a page on the way routes its
+    children itself (then Wagtail's walk must run)."""
+    from zaixian.portal.models import ChannelPage
+
+    prefixes = {
+        root.url_path + "/".join(components[:count]) + "/": count
+        for count in range(1, len(components) + 1)
+    }
+    rows = list(
+        Page.objects.filter(
+            slug__in=set(components),
+            depth__gt=root.depth,
+            depth__lte=root.depth + len(components),
+            url_path__in=list(prefixes),
+            path__startswith=root.path,
+        )
+        .order_by("depth")
+        .only("id", "path", "depth", "url_path", "content_type_id", "live", "alias_of_id")
+    )
+    if not rows:
+        return None
+    # Pages above the last one must route to their children the way Page does (a channel's
+    # own routing only adds page/<n>/ after its children).
+    plain_routes = {Page.route, ChannelPage.route}
+    for row in rows[:-1]:
+        model = ContentType.objects.get_for_id(row.content_type_id).model_class()
+        if model is None or model.route not in plain_routes:
+            return None
+    deepest = rows[-1]
+    return deepest, components[prefixes[deepest.url_path] :]
 
 
 def channel_articles(*, channel: ChannelPage) -> QuerySet[ArticlePage]:
@@ -18,9 +177,7 @@ def channel_articles(*, channel: ChannelPage) -> QuerySet[ArticlePage]:
     from zaixian.portal.models import ArticlePage
 
     return (
-        ArticlePage.objects.live()
-        .public()
-        .descendant_of(channel)
+        public(ArticlePage.objects.live().descendant_of(channel))
         .order_by("-publish_time", "-pk")
         .only("pk", "title", "url_path", "path", "depth", "publish_time", "summary", "source")
     )
@@ -29,7 +186,7 @@ def channel_articles(*, channel: ChannelPage) -> QuerySet[ArticlePage]:
 def sub_channels(*, channel: ChannelPage | TopicPage) -> QuerySet[ChannelPage]:
     from zaixian.portal.models import ChannelPage
 
-    return ChannelPage.objects.live().public().child_of(channel).order_by("path")
+    return public(ChannelPage.objects.live().child_of(channel)).order_by("path")
 
 
 def related_articles(*, article: ArticlePage) -> list[ArticlePage]:
@@ -37,7 +194,7 @@ def related_articles(*, article: ArticlePage) -> list[ArticlePage]:
     related_ids = [link.related_id for link in article.related_links.all()]
     from zaixian.portal.models import ArticlePage
 
-    by_id = {p.pk: p for p in ArticlePage.objects.live().public().filter(pk__in=related_ids)}
+    by_id = {p.pk: p for p in public(ArticlePage.objects.live().filter(pk__in=related_ids))}
     return [by_id[pk] for pk in related_ids if pk in by_id]
 
 
@@ -60,9 +217,7 @@ def home_page_sections(*, home: HomePage) -> dict[str, Any]:
     if home.notice_channel_id:
         sections["notices"] = list(channel_articles(channel=home.notice_channel)[:HOME_LIST_LENGTH])
     channels = (
-        ChannelPage.objects.live()
-        .public()
-        .descendant_of(home)
+        public(ChannelPage.objects.live().descendant_of(home))
         .filter(show_on_home=True)
         .exclude(pk__in=[home.headline_channel_id or 0, home.notice_channel_id or 0])
         .order_by("home_order", "path")
@@ -76,22 +231,106 @@ def home_page_sections(*, home: HomePage) -> dict[str, Any]:
 
 # --- Navigation, feeds and the other sites of the group (public front end) -------------------
 
+
+@dataclass(frozen=True)
+class NavLink:
+    """A page as the navigation shows it: enough to link it and mark the current section."""
+
+    pk: int
+    title: str
+    url: str
+    url_path: str
+
+
+@dataclass(frozen=True)
+class SiteChrome:
+    """What every page of a site shows around its content: the name, the main menu, the
+    footer, and the sections (channels and topics) that breadcrumbs name. The same for every
+    page of the site, so it is read once per site and page-cache generation, not per page."""
+
+    site_id: int
+    name: str
+    root_url: str
+    menu: tuple[NavLink, ...]
+    sections: dict[str, NavLink]
+    footer: SiteFooterSettings | None
+
+
+CHROME_KEY = "portal:chrome:{site_id}:{generation}"
+
+
+def _nav_link(page: Page, *, root: Page) -> NavLink:
+    return NavLink(
+        pk=page.pk,
+        title=page.title,
+        url=page.url_path[len(root.url_path) - 1 :],
+        url_path=page.url_path,
+    )
+
+
+def _build_site_chrome(*, site: Site) -> SiteChrome:
+    from zaixian.portal.models import ChannelPage, SiteFooterSettings, TopicPage
+
+    root = site.root_page
+    sections = public(
+        Page.objects.live()
+        .descendant_of(root)
+        .type(ChannelPage, TopicPage)
+        .only("pk", "title", "url_path", "path")
+    )
+    return SiteChrome(
+        site_id=site.pk,
+        name=site.site_name or root.title,
+        root_url=root.url_path[len(root.url_path) - 1 :],
+        menu=tuple(_nav_link(page, root=root) for page in menu_channels(site_root=root)),
+        sections={page.path: _nav_link(page, root=root) for page in sections},
+        # Not ``for_site``: it creates the row on first read, and a write here would move the
+        # generation this chrome is cached under.
+        footer=SiteFooterSettings.objects.filter(site=site).first()
+        or SiteFooterSettings(site=site),
+    )
+
+
+def site_chrome(*, site: Site) -> SiteChrome:
+    """The site's chrome, from the cache of its current page-cache generation (publishing,
+    moving or deleting a page, or changing the site or its footer, moves the generation on)."""
+    from zaixian.portal.actions import page_cache_generation
+
+    scope = _fresh_scope.get()
+    if scope is not None:
+        key = CHROME_KEY.format(site_id=site.pk, generation="run")
+        if key not in scope:
+            scope[key] = _build_site_chrome(site=site)
+        return scope[key]
+    key = CHROME_KEY.format(site_id=site.pk, generation=page_cache_generation(site_id=site.pk))
+    chrome = cache.get(key)
+    if not isinstance(chrome, SiteChrome):
+        chrome = _build_site_chrome(site=site)
+        cache.set(key, chrome, timeout=max(settings.PORTAL_PAGE_CACHE_SECONDS, 60))
+    return chrome
+
+
 FEED_LENGTH = 20
 
 
 def menu_channels(*, site_root: Page) -> QuerySet[Page]:
     """The main navigation: live, public children of the site's root page marked "show in
     menus", in the editors' tree order."""
-    return site_root.get_children().live().public().in_menu().order_by("path")
+    return public(site_root.get_children().live().in_menu()).order_by("path")
 
 
-def breadcrumb_pages(*, page: Page, site_root: Page) -> list[Page]:
+def breadcrumb_pages(*, page: Page, site_root: Page, chrome: SiteChrome | None = None) -> list[Any]:
     """The pages from the site root (exclusive) down to ``page`` (inclusive). Pages outside the
-    site (e.g. a preview of another site's page) get no breadcrumbs."""
+    site (e.g. a preview of another site's page) get no breadcrumbs. With the site's
+    ``chrome``, ancestors that are its sections are named from it without a query."""
     if page.pk == site_root.pk or not page.is_descendant_of(site_root):
         return []
+    step = page.steplen
+    paths = [page.path[:end] for end in range(len(site_root.path) + step, len(page.path), step)]
+    if chrome is not None and all(path in chrome.sections for path in paths):
+        return [*(chrome.sections[path] for path in paths), page]
     ancestors = page.get_ancestors().filter(depth__gt=site_root.depth)
-    return [*ancestors, page]
+    return [*(_nav_link(ancestor, root=site_root) for ancestor in ancestors), page]
 
 
 def other_sites(*, site: Site | None) -> list[Site]:
@@ -102,35 +341,55 @@ def other_sites(*, site: Site | None) -> list[Site]:
     return list(sites)
 
 
+# Previous/next in a channel, asked on every article page. Written as SQL because Django's
+# compilation of the same query (two correlated subqueries) costs a hundred times its run.
+NEIGHBOUR_SQL = """
+SELECT article.page_ptr_id, page.id, page.title, page.url_path, page.path, page.depth,
+  article.publish_time
+FROM {article} article JOIN {page} page ON page.id = article.page_ptr_id
+WHERE article.page_ptr_id IN (
+  (SELECT a.page_ptr_id FROM {article} a JOIN {page} p ON p.id = a.page_ptr_id
+   WHERE p.live AND p.depth = %s AND p.path LIKE %s AND a.page_ptr_id <> %s {private}
+     AND (a.publish_time > %s OR (a.publish_time = %s AND a.page_ptr_id > %s))
+   ORDER BY a.publish_time, a.page_ptr_id LIMIT 1),
+  (SELECT a.page_ptr_id FROM {article} a JOIN {page} p ON p.id = a.page_ptr_id
+   WHERE p.live AND p.depth = %s AND p.path LIKE %s AND a.page_ptr_id <> %s {private}
+     AND (a.publish_time < %s OR (a.publish_time = %s AND a.page_ptr_id < %s))
+   ORDER BY a.publish_time DESC, a.page_ptr_id DESC LIMIT 1)
+)
+"""
+
+
 def article_neighbours(*, article: ArticlePage) -> dict[str, ArticlePage | None]:
-    """The live articles just newer and just older than ``article`` in the same channel
-    (its parent), for "previous/next" links; two indexed queries."""
+    """The live, public articles just newer and just older than ``article`` in the same
+    channel (its parent), for "previous/next" links: one query, two indexed subqueries."""
     from zaixian.portal.models import ArticlePage
 
-    parent = article.get_parent()
-    if parent is None:
-        return {"newer": None, "older": None}
-    siblings = ArticlePage.objects.live().public().child_of(parent).exclude(pk=article.pk)
-    siblings = siblings.only("pk", "title", "url_path", "path", "depth", "publish_time")
-    when = article.publish_time
-    newer = (
-        siblings.filter(Q(publish_time__gt=when) | Q(publish_time=when, pk__gt=article.pk))
-        .order_by("publish_time", "pk")
-        .first()
+    neighbours: dict[str, ArticlePage | None] = {"newer": None, "older": None}
+    if article.depth <= 1:
+        return neighbours
+    # Tree paths are made of digits and capital letters: no LIKE wildcards to escape.
+    private_paths = restricted_paths()
+    private = " ".join("AND p.path NOT LIKE %s" for _path in private_paths)
+    sql = NEIGHBOUR_SQL.format(
+        article=ArticlePage._meta.db_table, page=Page._meta.db_table, private=private
     )
-    older = (
-        siblings.filter(Q(publish_time__lt=when) | Q(publish_time=when, pk__lt=article.pk))
-        .order_by("-publish_time", "-pk")
-        .first()
-    )
-    return {"newer": newer, "older": older}
+    when = connection.ops.adapt_datetimefield_value(article.publish_time)
+    sibling = [article.depth, article.path[: -article.steplen] + "%", article.pk]
+    excluded = [f"{path}%" for path in private_paths]
+    bounds = [when, when, article.pk]
+    rows = ArticlePage.objects.raw(sql, [*sibling, *excluded, *bounds] * 2)
+    for page in rows:
+        is_newer = (page.publish_time, page.pk) > (article.publish_time, article.pk)
+        neighbours["newer" if is_newer else "older"] = page
+    return neighbours
 
 
 def feed_channel(*, page_id: int) -> ChannelPage | None:
     """The channel an RSS feed is asked for, if it is live and public."""
     from zaixian.portal.models import ChannelPage
 
-    return ChannelPage.objects.live().public().filter(pk=page_id).first()
+    return public(ChannelPage.objects.live().filter(pk=page_id)).first()
 
 
 def feed_articles(*, channel: ChannelPage) -> list[ArticlePage]:

@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from wagtail.models import Site
 
+from zaixian.portal import queries as portal_queries
 from zaixian.publishing import rules
 
 PAGE_CACHE_MIDDLEWARE = "zaixian.portal.cache.PageCacheMiddleware"
@@ -40,14 +41,18 @@ class Renderer:
         middleware = [m for m in settings.MIDDLEWARE if m != PAGE_CACHE_MIDDLEWARE]
         with override_settings(MIDDLEWARE=middleware):
             self.client.handler.load_middleware()
+        # The site of each host, the private sections and each site's menu and footer, read
+        # from the database once for this renderer's run (see portal.queries.fresh_reads).
+        self.reads: dict[str, object] = {}
 
     def render(self, *, site: Site, url: str) -> Rendered:
         port = site.port
         host = site.hostname if port in (HTTP_PORT, HTTPS_PORT) else f"{site.hostname}:{port}"
         self.client.cookies.clear()
-        response = self.client.get(
-            url, headers={"host": host}, SERVER_PORT=str(port), secure=port == HTTPS_PORT
-        )
+        with portal_queries.fresh_reads(self.reads):
+            response = self.client.get(
+                url, headers={"host": host}, SERVER_PORT=str(port), secure=port == HTTPS_PORT
+            )
         content = getattr(response, "content", b"")
         publishable = rules.is_publishable(
             status=response.status_code,

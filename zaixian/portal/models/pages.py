@@ -7,13 +7,14 @@ from typing import Any
 
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
@@ -23,7 +24,23 @@ PAGE_SEGMENT = "page"
 PAGE_NUMBER = re.compile(r"^[1-9]\d{0,4}$")
 
 
-class HomePage(Page):
+class PortalPage(Page):
+    """What the portal's page types share: a cheap answer to "is this page private?"."""
+
+    class Meta:
+        abstract = True
+
+    def get_view_restrictions(self) -> QuerySet[PageViewRestriction]:
+        """Wagtail asks for every page served; most portals have no private section, so the
+        cached list of restricted paths answers without the two queries of Wagtail's lookup."""
+        from zaixian.portal import queries
+
+        if not queries.is_in_private_section(page=self):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+class HomePage(PortalPage):
     """A site's home page. The city portal's shows headline news (今日晋城), notices and the
     entrances to open government, services, interaction and the department sites."""
 
@@ -66,8 +83,25 @@ class HomePage(Page):
         context.update(queries.home_page_sections(home=self))
         return context
 
+    def route(self, request: HttpRequest, path_components: list[str]) -> RouteResult:
+        """Find the page on the path in one query, then let it route the rest (a channel's
+        ``page/<n>/``); Wagtail's own walk, one or two queries per segment, is the fallback."""
+        from zaixian.portal import queries
 
-class ChannelPage(Page):
+        if path_components:
+            found = queries.page_on_path(root=self, components=path_components)
+            if found is not None:
+                page, rest = found
+                try:
+                    return page.specific.route(request, rest)
+                except Http404:
+                    # A page above may still answer (a channel's page/<n>/ when a child is
+                    # named "page"): Wagtail's walk decides, as it would have.
+                    pass
+        return super().route(request, path_components)
+
+
+class ChannelPage(PortalPage):
     """A channel (栏目): a paginated list of its articles, optionally with sub-channels."""
 
     class Kind(models.TextChoices):
@@ -151,7 +185,7 @@ class ChannelPage(Page):
         return context
 
 
-class ArticlePage(Page):
+class ArticlePage(PortalPage):
     """An article (信息/稿件)."""
 
     subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
@@ -232,7 +266,7 @@ class RelatedArticle(Orderable):
     panels = [PageChooserPanel("related", "portal.ArticlePage")]
 
 
-class TopicPage(Page):
+class TopicPage(PortalPage):
     """A special topic (专题): a banner, an introduction and its own channels."""
 
     intro = models.CharField(_("introduction"), max_length=255, blank=True)

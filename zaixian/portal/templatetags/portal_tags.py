@@ -31,29 +31,37 @@ def current_site(context: template.Context) -> Site | None:
     return _current_site(context)
 
 
+def _chrome(context: template.Context) -> queries.SiteChrome | None:
+    """The site's name, menu, sections and footer, read once per request."""
+    request = _request(context)
+    site = _current_site(context)
+    if request is None or site is None:
+        return None
+    chrome = getattr(request, "_portal_chrome", None)
+    if chrome is None or chrome.site_id != site.pk:
+        chrome = queries.site_chrome(site=site)
+        request._portal_chrome = chrome  # type: ignore[attr-defined]
+    return chrome
+
+
+@register.simple_tag(takes_context=True)
+def site_chrome(context: template.Context) -> queries.SiteChrome | None:
+    return _chrome(context)
+
+
 @register.simple_tag(takes_context=True)
 def site_title(context: template.Context) -> str:
     """The site's name for the masthead: the Site's name, else its root page's title."""
-    site = _current_site(context)
-    if site is None:
-        return ""
-    return site.site_name or site.root_page.title
+    chrome = _chrome(context)
+    return chrome.name if chrome is not None else ""
 
 
 @register.simple_tag(takes_context=True)
-def main_menu(context: template.Context) -> list[Page]:
-    site = _current_site(context)
-    if site is None:
-        return []
-    return list(queries.menu_channels(site_root=site.root_page))
-
-
-@register.simple_tag(takes_context=True)
-def breadcrumbs(context: template.Context, page: Page | None) -> list[Page]:
+def breadcrumbs(context: template.Context, page: Page | None) -> list[Any]:
     site = _current_site(context)
     if site is None or not isinstance(page, Page):
         return []
-    return queries.breadcrumb_pages(page=page, site_root=site.root_page)
+    return queries.breadcrumb_pages(page=page, site_root=site.root_page, chrome=_chrome(context))
 
 
 @register.simple_tag(takes_context=True)
@@ -101,7 +109,7 @@ def file_type(document: Any) -> str:
 
 
 @register.filter
-def in_section(page: Page | None, section: Page) -> bool:
+def in_section(page: Page | None, section: Any) -> bool:
     """Whether ``page`` is ``section`` or lies below it, to mark the current menu item."""
     if page is None or not isinstance(page, Page):
         return False
