@@ -199,3 +199,23 @@ def test_the_publisher_reads_each_sites_chrome_afresh() -> None:
         fresh = queries.site_chrome(site=tree.site)
         assert queries.site_chrome(site=tree.site) is fresh  # once per run
     assert "晋城要闻" in [link.title for link in fresh.menu]
+
+
+@NO_PAGE_CACHE
+def test_related_articles_keep_the_editors_order_and_leave_out_private_ones(
+    client: Client,
+) -> None:
+    from zaixian.portal.models import RelatedArticle
+
+    tree = make_site_tree(articles=4)
+    article, first, second, hidden = tree.articles
+    RelatedArticle.objects.create(page=article, related=second, sort_order=0)
+    RelatedArticle.objects.create(page=article, related=first, sort_order=1)
+    RelatedArticle.objects.create(page=article, related=hidden, sort_order=2)
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+
+    related = client.get(article.url).content.decode().split('id="related-title"')[1]
+
+    assert first.title in related
+    assert related.index(second.title) < related.index(first.title)
+    assert hidden.title not in related
