@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     )
 
 HOME_LIST_LENGTH = 8
+# What lists of articles read of each one.
+LIST_FIELDS = ("pk", "title", "url_path", "path", "depth", "publish_time", "summary", "source")
 
 # --- Reads cached across requests -----------------------------------------------------------
 #
@@ -213,8 +215,45 @@ def channel_articles(*, channel: ChannelPage) -> QuerySet[ArticlePage]:
     return (
         public(ArticlePage.objects.live().descendant_of(channel))
         .order_by("-publish_time", "-pk")
-        .only("pk", "title", "url_path", "path", "depth", "publish_time", "summary", "source")
+        .only(*LIST_FIELDS)
     )
+
+
+class ArticleIdList:
+    """A channel's articles for a paginator, from their ids in list order: one page is one
+    query by id, and the count is the list's length. Deep pages cost the same as the first,
+    where an OFFSET would read every article before them."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, window: slice) -> list[ArticlePage]:
+        from zaixian.portal.models import ArticlePage
+
+        ids = self.ids[window]
+        by_id = ArticlePage.objects.only(*LIST_FIELDS).in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
+
+def channel_article_list(*, channel: ChannelPage) -> QuerySet[ArticlePage] | ArticleIdList:
+    """What a channel's paginator pages through. In a publish run, which renders every page
+    of every channel, the ids of the channel's articles are read once per run; a visitor's
+    request pages the queryset."""
+    articles = channel_articles(channel=channel)
+    scope = _fresh_scope.get()
+    if scope is None:
+        return articles
+    key = f"channel-articles:{channel.pk}"
+    if key not in scope:
+        scope[key] = ArticleIdList(list(articles.values_list("pk", flat=True)))
+    return scope[key]
 
 
 def sub_channels(*, channel: ChannelPage | TopicPage) -> QuerySet[ChannelPage]:

@@ -170,7 +170,7 @@ class ChannelPage(PortalPage):
         from zaixian.portal import queries
 
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(queries.channel_articles(channel=self), max(self.per_page, 1))
+        paginator = Paginator(queries.channel_article_list(channel=self), max(self.per_page, 1))
         number = kwargs.get("page_number")
         if number is None:
             context["articles"] = paginator.get_page(request.GET.get("page"))

@@ -219,3 +219,18 @@ def test_related_articles_keep_the_editors_order_and_leave_out_private_ones(
     assert first.title in related
     assert related.index(second.title) < related.index(first.title)
     assert hidden.title not in related
+
+
+@NO_PAGE_CACHE
+def test_a_publish_run_pages_a_channel_as_a_visitor_sees_it(client: Client) -> None:
+    tree = make_site_tree(articles=7, per_page=3)
+    served = [client.get(f"{tree.news.url}page/{n}/").content for n in (2, 3)]
+    first = client.get(tree.news.url).content
+
+    with queries.fresh_reads():
+        published = [client.get(f"{tree.news.url}page/{n}/").content for n in (2, 3)]
+        assert client.get(tree.news.url).content == first
+        assert client.get(f"{tree.news.url}page/4/").status_code == 404
+
+    assert published == served
+    assert tree.articles[6].title.encode() in published[1]
