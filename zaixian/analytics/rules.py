@@ -544,6 +544,11 @@ class LogSegment:
     lines: int
 
 
+# A visitor state to store: (day as ISO text, visitor hash, last seen, pages of the visit,
+# exit path, whether it is stored for the first time).
+StoredState = tuple[str, str, float, int, str, bool]
+
+
 class LogAggregator:
     """Counts access-log lines straight into daily figures, the same figures as parsing
     each line with ``compile_log_format``/``classify_request`` and rolling the page views up
@@ -890,20 +895,21 @@ class LogAggregator:
         self._start_segment()
         return result
 
-    def touched_states(
-        self, visitor_hash_of: Callable[[LogVisitorKey], str]
-    ) -> list[tuple[str, str, float, int, str]]:
-        """(day as ISO text, visitor hash, last seen, pages of the visit, exit path) of the
-        visitors the last finished segment touched, to store."""
+    def touched_states(self, visitor_hash_of: Callable[[LogVisitorKey], str]) -> list[StoredState]:
+        """(day as ISO text, visitor hash, last seen, pages of the visit, exit path, whether
+        it is stored for the first time) of the visitors the last finished segment touched,
+        to store. A visitor is stored for the first time unless an earlier segment stored it
+        or its state was loaded (``load_states``): the only ones hashed already."""
         rows = []
         states = self.states
         days: dict[date, str] = {}
         for key in self.last_touched:
             state = states[key]
-            if not state[4]:
+            is_new = not state[4]
+            if is_new:
                 state[4] = visitor_hash_of(key)
             day = days.get(key[0]) or days.setdefault(key[0], key[0].isoformat())
-            rows.append((day, state[4], state[0], state[1], state[2]))
+            rows.append((day, state[4], state[0], state[1], state[2], is_new))
         return rows
 
 

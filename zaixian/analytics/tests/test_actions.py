@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.utils import timezone
 
 from zaixian.analytics import actions
@@ -304,3 +305,40 @@ def test_a_remembered_block_locates_like_a_lookup():
         remembering._blocks.clear()
         remembering._blocks_v6.clear()
         assert first == again == remembering.locate(ip) == locate_ip(ip)
+
+
+def test_states_believed_new_but_stored_meanwhile_are_updated(portal):
+    day = date(2026, 11, 20)
+    VisitorDay.objects.create(
+        site=portal, day=day, visitor="a" * 16, last_seen=1.0, visit_pages=1, exit_path="/a/"
+    )
+
+    with transaction.atomic():
+        actions.write_deltas(
+            summaries={},
+            counts={},
+            states=[],
+            new_states=[
+                (portal.pk, day.isoformat(), "a" * 16, 2.0, 3, "/b/"),
+                (portal.pk, day.isoformat(), "b" * 16, 5.0, 1, "/c/"),
+            ],
+        )
+
+    assert set(
+        VisitorDay.objects.values_list("visitor", "last_seen", "visit_pages", "exit_path")
+    ) == {("a" * 16, 2.0, 3, "/b/"), ("b" * 16, 5.0, 1, "/c/")}
+
+
+def test_deleting_a_site_deletes_its_visitor_states(portal):
+    VisitorDay.objects.create(
+        site=portal,
+        day=date(2026, 11, 20),
+        visitor="a" * 16,
+        last_seen=1.0,
+        visit_pages=1,
+        exit_path="/a/",
+    )
+
+    portal.delete()
+
+    assert not VisitorDay.objects.exists()
