@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -241,7 +242,6 @@ class ArticleIdList:
         return [by_id[pk] for pk in ids if pk in by_id]
 
 
-
 def channel_article_list(*, channel: ChannelPage) -> QuerySet[ArticlePage] | ArticleIdList:
     """What a channel's paginator pages through. In a publish run, which renders every page
     of every channel, the ids of the channel's articles are read once per run; a visitor's
@@ -339,6 +339,7 @@ class SiteChrome:
     page of the site, so it is read once per site and page-cache generation, not per page."""
 
     site_id: int
+    built_at: int  # when read: fragments rendered from this chrome are keyed by it
     name: str
     root_url: str
     menu: tuple[NavLink, ...]
@@ -347,6 +348,27 @@ class SiteChrome:
 
 
 CHROME_KEY = "portal:chrome:{site_id}:{generation}"
+
+
+FRAGMENT_KEY = "portal:fragment:{name}:{site_id}:{built_at}:{variant}"
+
+
+def chrome_fragment(*, chrome: SiteChrome, name: str, variant: str, render: Any) -> str:
+    """A piece of a site's chrome (the masthead, the footer) as rendered HTML, made once per
+    chrome, template and ``variant`` (the language and the marked menu item) by ``render()``
+    rather than on every page; a new chrome (a new generation) makes it again."""
+    key = FRAGMENT_KEY.format(
+        name=name, site_id=chrome.site_id, built_at=chrome.built_at, variant=variant
+    )
+    scope = _fresh_scope.get()
+    html = scope.get(key) if scope is not None else cache.get(key)
+    if html is None:
+        html = render()
+        if scope is not None:
+            scope[key] = html
+        else:
+            cache.set(key, html, timeout=max(settings.PORTAL_PAGE_CACHE_SECONDS, 60))
+    return html
 
 
 def _nav_link(page: Page, *, root: Page) -> NavLink:
@@ -370,6 +392,7 @@ def _build_site_chrome(*, site: Site) -> SiteChrome:
     )
     return SiteChrome(
         site_id=site.pk,
+        built_at=time.time_ns(),
         name=site.site_name or root.title,
         root_url=root.url_path[len(root.url_path) - 1 :],
         menu=tuple(_nav_link(page, root=root) for page in menu_channels(site_root=root)),

@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.core.paginator import Page as PaginatorPage
 from django.http import HttpRequest, QueryDict
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 from zaixian.portal import queries
@@ -47,6 +49,36 @@ def _chrome(context: template.Context) -> queries.SiteChrome | None:
 @register.simple_tag(takes_context=True)
 def site_chrome(context: template.Context) -> queries.SiteChrome | None:
     return _chrome(context)
+
+
+@register.simple_tag(takes_context=True)
+def chrome_include(context: template.Context, name: str) -> str:
+    """``{% include name %}`` for the site's masthead and footer, rendered once per site
+    chrome, language and marked menu item instead of on every page. A search box holding a
+    query, or no site, renders as a plain include."""
+    chrome = _chrome(context)
+    request = _request(context)
+
+    def render() -> str:
+        with context.push():
+            return context.template.engine.get_template(name).render(context)
+
+    if chrome is None or request is None or request.GET.get("q"):
+        return render()
+    page = context.get("page")
+    current, exact = 0, False
+    if isinstance(page, Page):
+        for item in chrome.menu:
+            if page.url_path.startswith(item.url_path):
+                current, exact = item.pk, item.pk == page.pk
+        site = _current_site(context)
+        exact = exact or (site is not None and page.pk == site.root_page_id)
+        if site is not None and page.pk == site.root_page_id:
+            current = -1
+    variant = f"{get_language()}:{current}:{int(exact)}"
+    return mark_safe(
+        queries.chrome_fragment(chrome=chrome, name=name, variant=variant, render=render)
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -234,3 +234,20 @@ def test_a_publish_run_pages_a_channel_as_a_visitor_sees_it(client: Client) -> N
 
     assert published == served
     assert tree.articles[6].title.encode() in published[1]
+
+
+@NO_PAGE_CACHE
+def test_the_shared_masthead_marks_each_pages_own_section(client: Client) -> None:
+    tree = make_site_tree(articles=1, notices=1)
+    news_article, notice = tree.articles[0], tree.notice_articles[0]
+
+    def marked(html: str) -> list[str]:
+        nav = html.split('class="main-nav__list"')[1].split("</ul>")[0]
+        return [part.split(">")[1].split("<")[0] for part in nav.split("aria-current")[1:]]
+
+    assert marked(client.get(news_article.url).content.decode()) == ["今日晋城"]
+    assert marked(client.get(notice.url).content.decode()) == ["通知公告"]
+    assert marked(client.get(tree.news.url).content.decode()) == ["今日晋城"]
+    assert marked(client.get("/").content.decode()) == ["首页"]
+    html = client.get(tree.news.url, {"q": "<b>营商</b>"}).content.decode()
+    assert 'value="&lt;b&gt;营商&lt;/b&gt;"' in html
