@@ -335,7 +335,7 @@ class NavLink:
 @dataclass(frozen=True)
 class SiteChrome:
     """What every page of a site shows around its content: the name, the main menu, the
-    footer, and the sections (channels and topics) that breadcrumbs name. The same for every
+    footer, and the sections (pages with pages below) that breadcrumbs name. The same for every
     page of the site, so it is read once per site and page-cache generation, not per page."""
 
     site_id: int
@@ -381,13 +381,14 @@ def _nav_link(page: Page, *, root: Page) -> NavLink:
 
 
 def _build_site_chrome(*, site: Site) -> SiteChrome:
-    from zaixian.portal.models import ChannelPage, SiteFooterSettings, TopicPage
+    from zaixian.portal.models import SiteFooterSettings
 
     root = site.root_page
+    # Every live page with pages below it: the ancestors that breadcrumbs name.
     sections = public(
         Page.objects.live()
         .descendant_of(root)
-        .type(ChannelPage, TopicPage)
+        .filter(numchild__gt=0)
         .only("pk", "title", "url_path", "path")
     )
     return SiteChrome(

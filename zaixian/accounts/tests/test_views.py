@@ -17,9 +17,9 @@ from zaixian.core.notifications import SMSBackend, notify
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Qingshui-2026"
-# Queries of the portal's base layout for a logged-in visitor once the site lookup is cached
-# (a first request warms it): footer settings, the Wagtail user bar's permission checks.
-LAYOUT_QUERIES = 5
+# Queries of the portal's base layout for a logged-in visitor once the site, its menu and its
+# footer are cached (a first request warms them): the Wagtail user bar's permission checks.
+LAYOUT_QUERIES = 2
 
 
 def citizen_form(**overrides):
