@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -153,6 +154,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=5, help="nginx article/plain rounds (5)")
     args = parser.parse_args()
 
     var = Path(args.var_dir)
@@ -215,11 +217,21 @@ def main() -> int:
     try:
         base = f"http://{HOST}:{nginx_port}"
         static_rate = {name: wrk(base + url, args) for name, (url, _size) in plain.items()}
-        published = wrk(base + pages["article"], args)
+        # The article against its plain file in alternating rounds: one run of each differs
+        # from the next by more than the gap being measured on a shared machine.
+        ratios = []
+        for _round in range(args.rounds):
+            published = wrk(base + pages["article"], args)
+            same_size = wrk(base + plain["article"][0], args)
+            ratios.append(published / same_size)
+            results.append(
+                f"nginx, published article {pages['article']} ({plain['article'][1]} bytes): "
+                f"{published:,.0f} req/s vs plain file {same_size:,.0f} req/s = "
+                f"{published / same_size:.0%}"
+            )
         results.append(
-            f"nginx, published article {pages['article']} ({plain['article'][1]} bytes): "
-            f"{published:,.0f} req/s vs plain file {static_rate['article']:,.0f} req/s = "
-            f"{published / static_rate['article']:.0%} (target ≥ 90 %)"
+            f"nginx, published article vs plain file: median {statistics.median(ratios):.0%} "
+            f"over {args.rounds} alternating rounds (target ≥ 90 %)"
         )
         for cache_seconds in ("0", "600"):
             app = start_gunicorn(
