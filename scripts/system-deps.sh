@@ -4,7 +4,8 @@
 # and a CJK font, with which WeasyPrint renders the Chinese decision documents as PDF, and
 # Chromium, in which the site self-evaluation checks accessibility and takes screenshots. Without
 # argument (`make test`) also gettext for translations, and nginx
-# (with its brotli_static module) and wrk for the static publishing test and benchmarks.
+# (with its brotli_static module) and wrk for the static publishing test and benchmarks, and
+# OpenStack Swift for its object-store test.
 set -u
 needed=()
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1" || compgen -G "/usr/lib/*/$1*" >/dev/null; }
@@ -19,6 +20,10 @@ if [ "${1:-}" != "runtime" ]; then
   command -v wrk >/dev/null 2>&1 || needed+=(wrk)
   # The analytics test compares its daily figures with GoAccess on the same log.
   command -v goaccess >/dev/null 2>&1 || needed+=(goaccess)
+  # The object-store publishing test uploads to OpenStack Swift's S3 API (a real
+  # S3-compatible server, run on Debian's own Python).
+  /usr/bin/python3 -c "import swift.common.middleware.s3api" >/dev/null 2>&1 \
+    || needed+=(python3-swift)
 fi
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
