@@ -28,10 +28,18 @@ from django.core.files.storage import FileSystemStorage
 from django.db import connections, transaction
 from wagtail.models import Site
 
-from zaixian.publishing import queries, rules
+from zaixian.publishing import object_store, queries, rules
+from zaixian.publishing.object_store import ObjectStoreError, ProgressFactory, SyncResult
 from zaixian.publishing.queries import PageChange
 from zaixian.publishing.render import Renderer
-from zaixian.publishing.tree import SiteTree, TreeError, remove_file, write_file, write_plain
+from zaixian.publishing.tree import (
+    SiteTree,
+    TreeError,
+    hostnames_in_tree,
+    remove_file,
+    write_file,
+    write_plain,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -249,7 +257,7 @@ def publish_site(
         len(result.skipped),
     )
     if sync:
-        sync_tree(root=root)
+        sync_tree(root=root, hostnames=[site.hostname], full=True)
     return result
 
 
@@ -315,7 +323,7 @@ def publish_changes(
         if plan.later and defer_later:
             _enqueue_later(site_id=site.pk, urls=plan.later)
     if sync and results:
-        sync_tree(root=root)
+        sync_tree(root=root, hostnames=[result.hostname for result in results])
     return results
 
 
@@ -361,7 +369,7 @@ def publish_urls(*, site_id: int, urls: list[str], root: Path, sync: bool = True
             progress=None,
         )
     if sync:
-        sync_tree(root=root)
+        sync_tree(root=root, hostnames=[site.hostname])
 
 
 def publish_recorded_urls(*, site_id: int, urls: list[str]) -> None:
@@ -418,18 +426,104 @@ def publish_assets(*, root: Path) -> int:
     return copied
 
 
-def sync_tree(*, root: Path) -> None:
-    """Send the tree to the front-end machines with ``STATIC_PUBLISH_SYNC_COMMAND`` (e.g.
-    rsync), if one is configured."""
+def sync_tree(
+    *,
+    root: Path,
+    hostnames: Iterable[str] = (),
+    full: bool = False,
+    progress: ProgressFactory | None = None,
+) -> list[SyncResult]:
+    """Send the tree to the front end: run ``STATIC_PUBLISH_SYNC_COMMAND`` (e.g. rsync), if
+    one is configured, and upload the served version of each of ``hostnames`` to the object
+    store of ``STATIC_PUBLISH_OBJECT_STORE``, if one is configured. ``full``: also the
+    assets, compared with the bucket's listing rather than the last upload's manifest."""
     command = getattr(settings, "STATIC_PUBLISH_SYNC_COMMAND", "")
-    if not command:
-        return
-    arguments = [part.replace("{root}", str(root)) for part in shlex.split(command)]
-    completed = subprocess.run(arguments, capture_output=True, text=True, check=False)  # noqa: S603 — the operator's own command
-    if completed.returncode != 0:
-        raise PublishError(
-            f"The sync command failed ({completed.returncode}): {completed.stderr.strip()[:500]}"
-        )
+    if command:
+        arguments = [part.replace("{root}", str(root)) for part in shlex.split(command)]
+        completed = subprocess.run(arguments, capture_output=True, text=True, check=False)  # noqa: S603 — the operator's own command
+        if completed.returncode != 0:
+            raise PublishError(
+                f"The sync command failed ({completed.returncode}): "
+                f"{completed.stderr.strip()[:500]}"
+            )
+    try:
+        target = object_store.configured_target()
+        if target is None:
+            return []
+        store = object_store.ObjectStore(target)
+        results = []
+        for hostname in dict.fromkeys(hostnames):
+            served = _site_tree_of(root=root, hostname=hostname).current()
+            if served is not None:
+                results.append(
+                    object_store.sync_directory(
+                        store=store,
+                        root=root,
+                        top=hostname,
+                        directory=served,
+                        compare_with_listing=full,
+                        progress=progress,
+                    )
+                )
+        assets = root / rules.ASSETS_DIR
+        if full and assets.is_dir():
+            results.append(
+                object_store.sync_directory(
+                    store=store,
+                    root=root,
+                    top=rules.ASSETS_DIR,
+                    directory=assets,
+                    is_asset=True,
+                    compare_with_listing=True,
+                    progress=progress,
+                )
+            )
+    except ObjectStoreError as error:
+        raise PublishError(f"The object store: {error}") from error
+    return results
+
+
+def _site_tree_of(*, root: Path, hostname: str) -> SiteTree:
+    try:
+        return SiteTree(root=root, hostname=hostname)
+    except TreeError as error:
+        raise PublishError(str(error)) from error
+
+
+def remove_site_tree(*, root: Path, hostname: str, sync: bool = True) -> bool:
+    """Remove the tree of a host that no site has any more (a site renamed or deleted): its
+    link, its versions and its objects in the object store. A host that a site still has is
+    left alone. Whether there was anything to remove."""
+    if hostname in queries.hostnames_in_use():
+        return False
+    tree = _site_tree_of(root=root, hostname=hostname)
+    with tree.lock():
+        try:
+            removed = tree.remove()
+        except TreeError as error:
+            raise PublishError(str(error)) from error
+    if sync:
+        sync_tree(root=root)
+        try:
+            target = object_store.configured_target()
+            if target is not None:
+                deleted = object_store.remove_top(
+                    store=object_store.ObjectStore(target), root=root, top=hostname
+                )
+                removed = removed or deleted > 0
+        except ObjectStoreError as error:
+            raise PublishError(f"The object store: {error}") from error
+    logger.info("Removed the static tree of %s, which belongs to no site.", hostname)
+    return removed
+
+
+def remove_orphan_trees(*, root: Path, sync: bool = True) -> list[str]:
+    """Remove the tree of every host in ``root`` that belongs to no site; their names."""
+    in_use = queries.hostnames_in_use()
+    orphans = [name for name in hostnames_in_tree(root) if name not in in_use]
+    for hostname in orphans:
+        remove_site_tree(root=root, hostname=hostname, sync=sync)
+    return orphans
 
 
 # --- Page events -> background work --------------------------------------------------------
@@ -476,14 +570,24 @@ def record_page_change(*, change: PageChange) -> None:
     transaction.on_commit(batch.flush)
 
 
-def enqueue_site_rebuild(*, site_id: int) -> None:
+def enqueue_site_rebuild(*, site_id: int, previous_hostname: str = "") -> None:
     """Rebuild a site's whole tree in the background after the transaction commits (its host,
-    its footer or its root changed: every page shows those)."""
+    its footer or its root changed: every page shows those). ``previous_hostname``: the host
+    it had before a rename, whose tree goes once the new one is published."""
     if publish_root() is None or _is_publishing():
         return
     from zaixian.publishing.tasks import publish_site_task
 
-    transaction.on_commit(partial(publish_site_task.enqueue, site_id))
+    transaction.on_commit(partial(publish_site_task.enqueue, site_id, previous_hostname))
+
+
+def enqueue_site_tree_removal(*, hostname: str) -> None:
+    """Remove a deleted site's tree in the background after the transaction commits."""
+    if publish_root() is None or not rules.is_valid_hostname(hostname):
+        return
+    from zaixian.publishing.tasks import remove_site_tree_task
+
+    transaction.on_commit(partial(remove_site_tree_task.enqueue, hostname))
 
 
 def publish_recorded_changes(*, changes: list[dict[str, object]]) -> None:
@@ -494,9 +598,25 @@ def publish_recorded_changes(*, changes: list[dict[str, object]]) -> None:
     publish_changes(changes=[PageChange.from_json(c) for c in changes], root=root, defer_later=True)
 
 
-def publish_site_by_id(*, site_id: int) -> PublishResult | None:
+def publish_site_by_id(*, site_id: int, previous_hostname: str = "") -> PublishResult | None:
+    """The background task's body for a site's rebuild; after a rename, the old host's tree
+    is removed once the new one is published."""
     root = publish_root()
     site = Site.objects.select_related("root_page").filter(pk=site_id).first()
     if root is None or site is None:
         return None
-    return publish_site(site=site, root=root)
+    result = publish_site(site=site, root=root)
+    if (
+        previous_hostname
+        and previous_hostname != site.hostname
+        and rules.is_valid_hostname(previous_hostname)
+    ):
+        remove_site_tree(root=root, hostname=previous_hostname)
+    return result
+
+
+def remove_site_tree_by_hostname(*, hostname: str) -> None:
+    """The background task's body for a deleted site's tree."""
+    root = publish_root()
+    if root is not None and rules.is_valid_hostname(hostname):
+        remove_site_tree(root=root, hostname=hostname)

@@ -22,6 +22,16 @@ def all_sites() -> list[Site]:
     return list(Site.objects.select_related("root_page").order_by("hostname", "port"))
 
 
+def hostnames_in_use() -> set[str]:
+    """The host names of every site (each has one tree, whatever its ports)."""
+    return set(Site.objects.values_list("hostname", flat=True))
+
+
+def site_hostname(*, site_id: int) -> str:
+    """A site's host name as stored (before a save changes it); empty if there is none."""
+    return Site.objects.filter(pk=site_id).values_list("hostname", flat=True).first() or ""
+
+
 def site_for_host(host: str) -> Site | None:
     """A site by ``hostname`` or ``hostname:port`` (as ``zaixian publish --site`` takes it)."""
     hostname, _sep, port = host.strip().lower().partition(":")

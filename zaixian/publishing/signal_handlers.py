@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -56,8 +56,24 @@ def page_deleted_handler(sender: type, instance: Any, **kwargs: Any) -> None:
         actions.record_page_change(change=queries.page_change(page=instance, gone=True))
 
 
+# The attribute on a Site being saved that carries its host name from before the save.
+HOSTNAME_BEFORE = "_publishing_hostname_before"
+
+
+def site_saving_handler(sender: type[Site], instance: Site, **kwargs: Any) -> None:
+    if instance.pk and actions.publish_root() is not None:
+        setattr(instance, HOSTNAME_BEFORE, queries.site_hostname(site_id=instance.pk))
+
+
 def site_saved_handler(sender: type[Site], instance: Site, **kwargs: Any) -> None:
-    actions.enqueue_site_rebuild(site_id=instance.pk)
+    before = getattr(instance, HOSTNAME_BEFORE, "")
+    actions.enqueue_site_rebuild(
+        site_id=instance.pk, previous_hostname=before if before != instance.hostname else ""
+    )
+
+
+def site_deleted_handler(sender: type[Site], instance: Site, **kwargs: Any) -> None:
+    actions.enqueue_site_tree_removal(hostname=instance.hostname)
 
 
 def footer_saved_handler(
@@ -72,7 +88,9 @@ def connect() -> None:
     post_page_move.connect(page_moved_handler, dispatch_uid="publishing_page_moved")
     page_slug_changed.connect(page_renamed_handler, dispatch_uid="publishing_page_renamed")
     post_delete.connect(page_deleted_handler, dispatch_uid="publishing_page_deleted")
+    pre_save.connect(site_saving_handler, sender=Site, dispatch_uid="publishing_site_saving")
     post_save.connect(site_saved_handler, sender=Site, dispatch_uid="publishing_site_saved")
+    post_delete.connect(site_deleted_handler, sender=Site, dispatch_uid="publishing_site_deleted")
     post_save.connect(
         footer_saved_handler, sender=SiteFooterSettings, dispatch_uid="publishing_footer_saved"
     )

@@ -14,9 +14,15 @@ def publish_changes_task(changes: list[dict[str, Any]]) -> None:
 
 
 @task()
-def publish_site_task(site_id: int) -> None:
-    """Rebuild one site's whole static tree."""
-    actions.publish_site_by_id(site_id=site_id)
+def publish_site_task(site_id: int, previous_hostname: str = "") -> None:
+    """Rebuild one site's whole static tree (and remove its old host's after a rename)."""
+    actions.publish_site_by_id(site_id=site_id, previous_hostname=previous_hostname)
+
+
+@task()
+def remove_site_tree_task(hostname: str) -> None:
+    """Remove the static tree of a host that belongs to no site any more."""
+    actions.remove_site_tree_by_hostname(hostname=hostname)
 
 
 @task()

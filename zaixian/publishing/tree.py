@@ -147,6 +147,34 @@ class SiteTree:
         shutil.rmtree(doomed, ignore_errors=True)
         return True
 
+    def remove(self) -> bool:
+        """Stop serving this host and delete its versions: the link goes first (visitors get
+        nothing rather than a half-deleted tree), then the versions, by way of the trash.
+        Nothing outside the root is touched: the host name is one path segment, and a
+        versions directory that leads elsewhere is left alone."""
+        removed = False
+        if self.link.is_symlink():
+            self.link.unlink()
+            removed = True
+        elif self.link.exists():
+            raise TreeError(
+                f"{self.link} is not a link made by the publisher; move it away by hand."
+            )
+        versions = self.root / rules.VERSIONS_DIR
+        if (
+            self.versions.is_dir()
+            and not self.versions.is_symlink()
+            and not versions.is_symlink()
+            and self.versions.resolve().parent == versions.resolve()
+        ):
+            trash = self.root / rules.TRASH_DIR
+            trash.mkdir(parents=True, exist_ok=True)
+            doomed = trash / f"{self.hostname}-{time.time_ns()}"
+            os.replace(self.versions, doomed)
+            shutil.rmtree(doomed, ignore_errors=True)
+            removed = True
+        return removed
+
     def list_pages_beyond(self, base: Path, channel: PurePosixPath, count: int) -> list[Path]:
         """A channel's list-page directories numbered above ``count`` (``channel/page/N``)."""
         pages = base / channel / rules.PAGE_LIST_SEGMENT
@@ -157,3 +185,23 @@ class SiteTree:
             for entry in pages.iterdir()
             if entry.is_dir() and entry.name.isdigit() and int(entry.name) > count
         ]
+
+
+def hostnames_in_tree(root: Path) -> list[str]:
+    """The host names that have a link or versions in the tree (never ``_assets`` or the
+    publisher's own dot-directories, which are no host names)."""
+    names: set[str] = set()
+    if root.is_dir():
+        names.update(
+            entry.name
+            for entry in root.iterdir()
+            if entry.is_symlink() and rules.is_valid_hostname(entry.name)
+        )
+    versions = root / rules.VERSIONS_DIR
+    if versions.is_dir() and not versions.is_symlink():
+        names.update(
+            entry.name
+            for entry in versions.iterdir()
+            if entry.is_dir() and not entry.is_symlink() and rules.is_valid_hostname(entry.name)
+        )
+    return sorted(names)

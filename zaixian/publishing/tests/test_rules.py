@@ -93,3 +93,110 @@ def test_compressed_copies_decompress_to_the_original() -> None:
 )
 def test_is_valid_hostname(hostname: str, valid: bool) -> None:
     assert rules.is_valid_hostname(hostname) is valid
+
+
+@pytest.mark.parametrize(
+    ("url", "endpoint", "bucket", "prefix", "addressing"),
+    [
+        (
+            "https://oss-cn-hangzhou.aliyuncs.com/zaixian-public?addressing=virtual",
+            "https://oss-cn-hangzhou.aliyuncs.com",
+            "zaixian-public",
+            "",
+            "virtual",
+        ),
+        ("http://127.0.0.1:9000/public/www/", "http://127.0.0.1:9000", "public", "www/", "auto"),
+        (
+            "https://obs.example.cn/b/a/b?addressing=path",
+            "https://obs.example.cn",
+            "b",
+            "a/b/",
+            "path",
+        ),
+    ],
+)
+def test_object_store_url_names_endpoint_bucket_and_prefix(
+    url: str, endpoint: str, bucket: str, prefix: str, addressing: str
+) -> None:
+    target = rules.parse_object_store_url(url)
+
+    assert (target.endpoint_url, target.bucket, target.prefix, target.addressing_style) == (
+        endpoint,
+        bucket,
+        prefix,
+        addressing,
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "oss-cn-hangzhou.aliyuncs.com/b",
+        "https://host.example/",
+        "s3://b/p",
+        "https://h/b/../x",
+        "https://h/b?addressing=sideways",
+    ],
+)
+def test_object_store_url_without_endpoint_or_bucket_is_refused(url: str) -> None:
+    with pytest.raises(rules.ObjectStoreURLError):
+        rules.parse_object_store_url(url)
+
+
+@pytest.mark.parametrize(
+    ("relative", "is_asset", "content_type", "encoding", "cache_control"),
+    [
+        ("index.html", False, "text/html; charset=utf-8", None, "public, max-age=60"),
+        ("a/index.html.gz", False, "text/html; charset=utf-8", "gzip", "public, max-age=60"),
+        ("a/index.html.br", False, "text/html; charset=utf-8", "br", "public, max-age=60"),
+        (
+            "feeds/channel/3/index.xml",
+            False,
+            "application/rss+xml; charset=utf-8",
+            None,
+            "public, max-age=60",
+        ),
+        ("sitemap.xml", False, "application/xml; charset=utf-8", None, "public, max-age=60"),
+        (
+            "static/portal/css/portal.css",
+            True,
+            "text/css; charset=utf-8",
+            None,
+            "public, max-age=604800",
+        ),
+        (
+            "static/portal/js/portal.0123456789ab.js.gz",
+            True,
+            "text/javascript; charset=utf-8",
+            "gzip",
+            "public, max-age=31536000, immutable",
+        ),
+        ("static/img/logo.png", True, "image/png", None, "public, max-age=604800"),
+    ],
+)
+def test_object_headers_serve_a_file_as_nginx_does(
+    relative: str, is_asset: bool, content_type: str, encoding: str | None, cache_control: str
+) -> None:
+    headers = rules.object_headers(relative, is_asset=is_asset)
+
+    assert headers["ContentType"] == content_type
+    assert headers.get("ContentEncoding") == encoding
+    assert headers["CacheControl"] == cache_control
+
+
+def test_objects_to_sync_sends_changes_compressed_copies_first_and_deletes_the_gone() -> None:
+    same = rules.StoredFile(size=3, md5="a")
+    local = {"a.html": same, "b.html": rules.StoredFile(size=3, md5="b"), "b.html.gz": same}
+    remote = {"a.html": same, "b.html": rules.StoredFile(size=3, md5="old"), "c.html": same}
+
+    upload, delete = rules.objects_to_sync(local=local, remote=remote)
+
+    assert upload == ["b.html.gz", "b.html"]
+    assert delete == ["c.html"]
+
+
+def test_multipart_etag_is_no_md5() -> None:
+    assert (
+        rules.etag_md5('"9B2CF535F27731C974343645A3985328"') == "9b2cf535f27731c974343645a3985328"
+    )
+    assert rules.etag_md5('"d41d8cd98f00b204e9800998ecf8427e-3"') == ""

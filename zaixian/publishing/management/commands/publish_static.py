@@ -43,7 +43,8 @@ class Command(BaseCommand):
             "--output",
             metavar="DIR",
             help=gettext_lazy(
-                "write the tree here instead of STATIC_PUBLISH_ROOT (no sync command is run)"
+                "write the tree here instead of STATIC_PUBLISH_ROOT (no sync command is run and "
+                "nothing is uploaded to the object store)"
             ),
         )
 
@@ -103,8 +104,38 @@ class Command(BaseCommand):
                         "skipped": len(result.skipped),
                     }
                 )
+            if options["all"]:
+                for hostname in actions.remove_orphan_trees(root=root, sync=not output):
+                    self.stdout.write(
+                        _("%(host)s belongs to no site: its static tree was removed.")
+                        % {"host": hostname}
+                    )
             if not output:
-                actions.sync_tree(root=root)
+                synced = actions.sync_tree(
+                    root=root,
+                    hostnames=[site.hostname for site in sites],
+                    full=True,
+                    progress=lambda label, total: tqdm(
+                        total=total,
+                        unit="file",
+                        desc=_("upload %(name)s") % {"name": label},
+                        disable=quiet,
+                        file=sys.stderr,
+                    ),
+                )
+                for sync in synced:
+                    self.stdout.write(
+                        _(
+                            "%(name)s: %(uploaded)d files uploaded to the object store, "
+                            "%(deleted)d deleted, %(unchanged)d unchanged."
+                        )
+                        % {
+                            "name": sync.top,
+                            "uploaded": sync.uploaded,
+                            "deleted": sync.deleted,
+                            "unchanged": sync.unchanged,
+                        }
+                    )
         except actions.PublishError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
