@@ -521,6 +521,7 @@ def bulk_create_articles(
                 publish_time=draft.publish_time,
                 summary=draft.summary,
                 body=draft.body,
+                channel_id=parent.pk,
             )
         )
 

@@ -24,7 +24,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from zaixian.portal.models import HomePage, SiteFooterSettings
+from zaixian.portal.models import ArticlePage, HomePage, SiteFooterSettings
 
 # Group name suffixes. Group names are data (shown in the admin as they are), so they are
 # Chinese and not translated: "<site name>·编辑" and so on.
@@ -305,3 +305,19 @@ def forget_sites() -> None:
         cache.incr(queries.SITES_VERSION_KEY)
     except ValueError:
         cache.set(queries.SITES_VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def file_article(*, article: ArticlePage) -> None:
+    """Note the page an article sits under (``ArticlePage.channel``) before it is saved."""
+    if not article.path or len(article.path) <= article.steplen:
+        return
+    article.channel_id = (
+        Page.objects.filter(path=article.path[: -article.steplen])
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def refile_moved_article(*, article_id: int, parent_id: int) -> None:
+    """A moved article is listed under its new parent."""
+    ArticlePage.objects.filter(pk=article_id).update(channel_id=parent_id)

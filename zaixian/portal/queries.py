@@ -463,11 +463,11 @@ SELECT article.page_ptr_id, page.id, page.title, page.url_path, page.path, page.
 FROM {article} article JOIN {page} page ON page.id = article.page_ptr_id
 WHERE article.page_ptr_id IN (
   (SELECT a.page_ptr_id FROM {article} a JOIN {page} p ON p.id = a.page_ptr_id
-   WHERE p.live AND p.depth = %s AND p.path LIKE %s AND a.page_ptr_id <> %s {private}
+   WHERE a.channel_id = %s AND a.page_ptr_id <> %s AND p.live {private}
      AND (a.publish_time > %s OR (a.publish_time = %s AND a.page_ptr_id > %s))
    ORDER BY a.publish_time, a.page_ptr_id LIMIT 1),
   (SELECT a.page_ptr_id FROM {article} a JOIN {page} p ON p.id = a.page_ptr_id
-   WHERE p.live AND p.depth = %s AND p.path LIKE %s AND a.page_ptr_id <> %s {private}
+   WHERE a.channel_id = %s AND a.page_ptr_id <> %s AND p.live {private}
      AND (a.publish_time < %s OR (a.publish_time = %s AND a.page_ptr_id < %s))
    ORDER BY a.publish_time DESC, a.page_ptr_id DESC LIMIT 1)
 )
@@ -476,11 +476,12 @@ WHERE article.page_ptr_id IN (
 
 def article_neighbours(*, article: ArticlePage) -> dict[str, ArticlePage | None]:
     """The live, public articles just newer and just older than ``article`` in the same
-    channel (its parent), for "previous/next" links: one query, two indexed subqueries."""
+    channel (its parent), for "previous/next" links: one query, two subqueries on the index
+    of (channel, publish time)."""
     from zaixian.portal.models import ArticlePage
 
     neighbours: dict[str, ArticlePage | None] = {"newer": None, "older": None}
-    if article.depth <= 1:
+    if article.channel_id is None:
         return neighbours
     # Tree paths are made of digits and capital letters: no LIKE wildcards to escape.
     private_paths = restricted_paths()
@@ -489,7 +490,7 @@ def article_neighbours(*, article: ArticlePage) -> dict[str, ArticlePage | None]
         article=ArticlePage._meta.db_table, page=Page._meta.db_table, private=private
     )
     when = connection.ops.adapt_datetimefield_value(article.publish_time)
-    sibling = [article.depth, article.path[: -article.steplen] + "%", article.pk]
+    sibling = [article.channel_id, article.pk]
     excluded = [f"{path}%" for path in private_paths]
     bounds = [when, when, article.pk]
     rows = ArticlePage.objects.raw(sql, [*sibling, *excluded, *bounds] * 2)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from zaixian.portal import actions
-from zaixian.portal.models import SiteFooterSettings
+from zaixian.portal.models import ArticlePage, SiteFooterSettings
 
 # Sites' root pages sit at depth 2 (below Wagtail's tree root).
 SITE_ROOT_DEPTH = 2
@@ -23,8 +23,16 @@ def page_changed_visibly(sender: type[Page], instance: Page, **kwargs: Any) -> N
         actions.forget_sites()
 
 
+def article_saving(sender: type[ArticlePage], instance: ArticlePage, **kwargs: Any) -> None:
+    actions.file_article(article=instance)
+
+
 def page_moved(sender: type[Page], instance: Page, parent_page_before: Page, **kwargs: Any) -> None:
     """A move changes two places, possibly in two sites: where it was and where it is."""
+    if issubclass(sender, ArticlePage):
+        actions.refile_moved_article(
+            article_id=instance.pk, parent_id=kwargs["parent_page_after"].pk
+        )
     actions.invalidate_page_cache_for_pages(pages=[parent_page_before, instance])
     if instance.depth <= SITE_ROOT_DEPTH or parent_page_before.depth < SITE_ROOT_DEPTH:
         actions.forget_sites()
@@ -61,6 +69,7 @@ def view_restriction_changed(
 
 
 def connect() -> None:
+    pre_save.connect(article_saving, sender=ArticlePage, dispatch_uid="portal_article_filed")
     page_published.connect(page_changed_visibly, dispatch_uid="portal_cache_page_published")
     page_unpublished.connect(page_changed_visibly, dispatch_uid="portal_cache_page_unpublished")
     post_page_move.connect(page_moved, dispatch_uid="portal_cache_page_moved")

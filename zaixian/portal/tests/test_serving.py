@@ -251,3 +251,20 @@ def test_the_shared_masthead_marks_each_pages_own_section(client: Client) -> Non
     assert marked(client.get("/").content.decode()) == ["首页"]
     html = client.get(tree.news.url, {"q": "<b>营商</b>"}).content.decode()
     assert 'value="&lt;b&gt;营商&lt;/b&gt;"' in html
+
+
+@NO_PAGE_CACHE
+def test_a_moved_article_has_its_new_channels_neighbours(client: Client) -> None:
+    from zaixian.portal.models import ArticlePage
+
+    tree = make_site_tree(articles=2, notices=2)
+    moved = tree.articles[0]
+    assert ArticlePage.objects.get(pk=moved.pk).channel_id == tree.news.pk
+
+    moved.move(tree.notices, pos="last-child")
+
+    moved = ArticlePage.objects.get(pk=moved.pk)
+    assert moved.channel_id == tree.notices.pk
+    html = client.get(moved.url).content.decode()
+    assert tree.notice_articles[0].title in html
+    assert tree.articles[1].title not in html
