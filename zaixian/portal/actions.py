@@ -24,6 +24,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from zaixian.portal import queries
 from zaixian.portal.models import ArticlePage, HomePage, SiteFooterSettings
 
 # Group name suffixes. Group names are data (shown in the admin as they are), so they are
@@ -239,27 +240,12 @@ def publish_scheduled_pages() -> None:
 
 # --- Page cache ---------------------------------------------------------------------------
 
-PAGE_CACHE_GENERATION_KEY = "portal:page-cache:generation:{site_id}"
-
-
-def page_cache_generation(*, site_id: int) -> int:
-    """The current generation number of a site's page cache; part of every cache key."""
-    key = PAGE_CACHE_GENERATION_KEY.format(site_id=site_id)
-    generation = cache.get(key)
-    if generation is None:
-        # Start from the clock, not from 1: if the key was evicted, a restart at 1 could
-        # bring back pages cached under an old generation. add() is atomic, so when two
-        # processes race, both end up with the first one's value.
-        cache.add(key, time.time_ns(), timeout=None)
-        generation = cache.get(key)
-    return int(generation or 0)
-
 
 def invalidate_page_cache(*, site_id: int) -> None:
     """Make every cached page of a site stale at once by moving to the next generation.
     Old entries are never read again and expire on their own TTL. Works across processes
     when the cache is Redis (``incr`` is atomic there)."""
-    key = PAGE_CACHE_GENERATION_KEY.format(site_id=site_id)
+    key = queries.PAGE_CACHE_GENERATION_KEY.format(site_id=site_id)
     try:
         cache.incr(key)
     except ValueError:
@@ -290,8 +276,6 @@ def invalidate_page_cache_for_pages(*, pages: list[Page]) -> None:
 def forget_view_restrictions(*, page: Page) -> None:
     """A private section was made, changed or opened: forget the cached restricted paths,
     and every cached page of the sites holding it (their lists may show its pages)."""
-    from zaixian.portal import queries
-
     cache.delete(queries.RESTRICTED_PATHS_KEY)
     transaction.on_commit(lambda: cache.delete(queries.RESTRICTED_PATHS_KEY))
     invalidate_page_cache_for_pages(pages=[page])
@@ -299,8 +283,6 @@ def forget_view_restrictions(*, page: Page) -> None:
 
 def forget_sites() -> None:
     """A site, or a site's root page, changed: forget which site serves which host."""
-    from zaixian.portal import queries
-
     try:
         cache.incr(queries.SITES_VERSION_KEY)
     except ValueError:

@@ -2,7 +2,7 @@
 
 Full responses of Wagtail pages are kept in Django's cache (local memory by default, Redis when
 ``REDIS_URL`` is set) for ``PORTAL_PAGE_CACHE_SECONDS``. Keys carry the site's cache
-generation (``actions.page_cache_generation``); publishing, unpublishing, moving or deleting
+generation (``queries.page_cache_generation``); publishing, unpublishing, moving or deleting
 any page of a site moves it on, so all of the site's pages go stale at once, in every process.
 
 The middleware sits before the session, CSRF and locale middleware: a hit is answered before
@@ -20,11 +20,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.urls import Resolver404, resolve
-from wagtail.models import Site
 
 from zaixian.core.i18n import language_for_request
-from zaixian.portal import actions
+from zaixian.portal import queries
+from zaixian.portal.middleware import is_wagtail_page
 
 CACHE_HEADER = "X-Cache"
 CACHEABLE_METHODS = frozenset({"GET", "HEAD"})
@@ -34,7 +33,6 @@ PAGE_PARAMETER = "page"
 PAGE_NUMBER = re.compile(r"^[1-9]\d{0,4}$")
 # Headers not to replay from the cache: they belong to one response only.
 NOT_REPLAYED = frozenset({"set-cookie", "x-cache", "date"})
-WAGTAIL_SERVE_URL_NAME = "wagtail_serve"
 CSRF_FORM_MARKER = b'name="csrfmiddlewaretoken"'
 
 
@@ -75,14 +73,6 @@ def _page_query(request: HttpRequest) -> str | None:
     return f"{PAGE_PARAMETER}={values[0]}"
 
 
-def _is_wagtail_page(request: HttpRequest) -> bool:
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return False
-    return match.url_name == WAGTAIL_SERVE_URL_NAME
-
-
 def cache_key(*, request: HttpRequest, site_id: int, query: str) -> str | None:
     """The key of a request's page: site generation, host, path, query and language."""
     try:
@@ -91,7 +81,7 @@ def cache_key(*, request: HttpRequest, site_id: int, query: str) -> str | None:
         return None
     # The same choice the locale middleware makes (the language cookie, else Chinese).
     language = language_for_request(request)
-    generation = actions.page_cache_generation(site_id=site_id)
+    generation = queries.page_cache_generation(site_id=site_id)
     digest = hashlib.sha256("\n".join([host, request.path, query, language]).encode()).hexdigest()
     return f"portal:page:{site_id}:{generation}:{digest}"
 
@@ -153,10 +143,10 @@ class PageCacheMiddleware:
         if not _is_anonymous(request):
             return None
         query = _page_query(request)
-        if query is None or not _is_wagtail_page(request):
+        if query is None or not is_wagtail_page(request):
             return None
         try:
-            site = Site.find_for_request(request)
+            site = queries.site_for_request(request)
         except DisallowedHost:
             return None
         if site is None:

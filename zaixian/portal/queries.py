@@ -31,6 +31,22 @@ HOME_LIST_LENGTH = 8
 # What lists of articles read of each one.
 LIST_FIELDS = ("pk", "title", "url_path", "path", "depth", "publish_time", "summary", "source")
 
+PAGE_CACHE_GENERATION_KEY = "portal:page-cache:generation:{site_id}"
+
+
+def page_cache_generation(*, site_id: int) -> int:
+    """The current generation number of a site's page cache; part of every cache key."""
+    key = PAGE_CACHE_GENERATION_KEY.format(site_id=site_id)
+    generation = cache.get(key)
+    if generation is None:
+        # Start from the clock, not from 1: if the key was evicted, a restart at 1 could
+        # bring back pages cached under an old generation. add() is atomic, so when two
+        # processes race, both end up with the first one's value.
+        cache.add(key, time.time_ns(), timeout=None)
+        generation = cache.get(key)
+    return int(generation or 0)
+
+
 # --- Reads cached across requests -----------------------------------------------------------
 #
 # The site of a host, the private sections and each site's chrome are read on every page and
@@ -408,8 +424,6 @@ def _build_site_chrome(*, site: Site) -> SiteChrome:
 def site_chrome(*, site: Site) -> SiteChrome:
     """The site's chrome, from the cache of its current page-cache generation (publishing,
     moving or deleting a page, or changing the site or its footer, moves the generation on)."""
-    from zaixian.portal.actions import page_cache_generation
-
     scope = _fresh_scope.get()
     if scope is not None:
         key = CHROME_KEY.format(site_id=site.pk, generation="run")

@@ -61,11 +61,9 @@ class SyncResult:
 
 
 def configured_target() -> rules.ObjectStoreTarget | None:
-    """The bucket of ``STATIC_PUBLISH_OBJECT_STORE`` (the setting, else the environment
-    variable of that name), or None when publishing goes to no object store."""
-    url = getattr(settings, SETTING, None)
-    if url is None:
-        url = os.environ.get(SETTING, "")
+    """The bucket of ``STATIC_PUBLISH_OBJECT_STORE``, or None when publishing goes to no
+    object store."""
+    url = getattr(settings, SETTING, "")
     if not url:
         return None
     try:

@@ -236,6 +236,11 @@ STATIC_PUBLISH_ROOT = os.environ.get("STATIC_PUBLISH_ROOT", "")
 # A command run after each publish to send the tree to the front-end machines, e.g.
 # "rsync -a --delete-after {root}/ web1:/srv/zaixian/public/" ({root}: the local tree).
 STATIC_PUBLISH_SYNC_COMMAND = os.environ.get("STATIC_PUBLISH_SYNC_COMMAND", "")
+# An S3-compatible bucket each publish is uploaded to (Aliyun OSS, Tencent COS, Huawei OBS,
+# MinIO…): https://<endpoint>/<bucket>/<prefix>?addressing=virtual|path; credentials from
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. See docs/static-publishing.md.
+STATIC_PUBLISH_OBJECT_STORE = os.environ.get("STATIC_PUBLISH_OBJECT_STORE", "")
+STATIC_PUBLISH_OBJECT_STORE_WORKERS = env_int("STATIC_PUBLISH_OBJECT_STORE_WORKERS", 16)
 
 # Chinese text: the city's own words (place and organisation names) for jieba.
 ZAIXIAN_USER_DICT = PROJECT_DIR / "core" / "data" / "userdict.txt"
@@ -261,6 +266,7 @@ ZAIXIAN_RATE_LIMITS_ENABLED = env_bool("ZAIXIAN_RATE_LIMITS_ENABLED", True)
 # only their daily aggregates remain; optional newer geolocation files dropped in by the city.
 ANALYTICS_RAW_RETENTION_DAYS = env_int("ANALYTICS_RAW_RETENTION_DAYS", 30)
 ANALYTICS_CHINA_IPDB = os.environ.get("ANALYTICS_CHINA_IPDB", "")
+ANALYTICS_CHINA_IPV6_DB = os.environ.get("ANALYTICS_CHINA_IPV6_DB", "")
 ANALYTICS_COUNTRY_DB = os.environ.get("ANALYTICS_COUNTRY_DB", "")
 
 # The monitoring engine (docs/monitoring.md): days fetched items are kept before the daily

@@ -25,7 +25,7 @@ def _current_site(context: template.Context) -> Site | None:
     request = _request(context)
     if request is None:
         return None
-    return Site.find_for_request(request)
+    return queries.site_for_request(request)
 
 
 @register.simple_tag(takes_context=True)

@@ -15,7 +15,7 @@ from wagtail.models import (
     WorkflowPage,
 )
 
-from zaixian.portal import actions
+from zaixian.portal import actions, queries
 from zaixian.portal.models import HomePage, SiteFooterSettings
 
 pytestmark = pytest.mark.django_db
@@ -196,10 +196,10 @@ def test_setup_site_is_idempotent():
 
 
 def test_invalidate_page_cache_changes_the_generation_of_that_site_only():
-    before_a = actions.page_cache_generation(site_id=1)
-    before_b = actions.page_cache_generation(site_id=2)
+    before_a = queries.page_cache_generation(site_id=1)
+    before_b = queries.page_cache_generation(site_id=2)
 
     actions.invalidate_page_cache(site_id=1)
 
-    assert actions.page_cache_generation(site_id=1) != before_a
-    assert actions.page_cache_generation(site_id=2) == before_b
+    assert queries.page_cache_generation(site_id=1) != before_a
+    assert queries.page_cache_generation(site_id=2) == before_b

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
-from zaixian.portal import actions
+from zaixian.portal import actions, queries
 from zaixian.portal.cache import _is_storable
 from zaixian.portal.models import ArticlePage, ChannelPage
 
@@ -334,12 +334,12 @@ def test_footer_change_invalidates_its_site(client, site_a):
 
 
 def test_invalidation_survives_a_lost_generation_key(site_a):
-    before = actions.page_cache_generation(site_id=site_a.site.pk)
+    before = queries.page_cache_generation(site_id=site_a.site.pk)
     cache.clear()
 
     actions.invalidate_page_cache(site_id=site_a.site.pk)
 
-    assert actions.page_cache_generation(site_id=site_a.site.pk) != before
+    assert queries.page_cache_generation(site_id=site_a.site.pk) != before
 
 
 # --- With a real Redis -------------------------------------------------------------------

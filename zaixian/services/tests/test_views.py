@@ -33,10 +33,10 @@ def test_catalogue_lists_published_items_with_pinned_queries(
     for _n in range(5):
         ServiceItemFactory(department=department)
     ServiceItemFactory(department=department, is_published=False, name="未发布事项")
-    client.get(reverse("services:catalogue"))  # the portal creates its footer settings once
+    client.get(reverse("services:catalogue"))  # the portal caches its site, menu and footer
 
-    # count, page of items, departments, life events, topics; the portal's site and footer
-    with django_assert_num_queries(8):
+    # count, page of items, departments, life events, topics (the layout is cached)
+    with django_assert_num_queries(5):
         response = client.get(reverse("services:catalogue"))
 
     assert response.status_code == 200
@@ -239,11 +239,11 @@ def test_my_applications_lists_drafts_and_cases_with_pinned_queries(
         ApplicationFactory(item=item, applicant=citizen, submitted=True)
     ApplicationFactory(item=item)  # someone else's
     client.force_login(citizen)
-    client.get(reverse("services:my_applications"))  # the portal creates its footer settings once
+    client.get(reverse("services:my_applications"))  # the portal caches its site, menu, footer
 
     # session, user, count, one page (with item, department, case and rating); then the
-    # portal's layout: site, footer, page restrictions, and the user bar's two permission reads
-    with django_assert_num_queries(9):
+    # user bar's two permission reads (the rest of the layout is cached)
+    with django_assert_num_queries(6):
         response = client.get(reverse("services:my_applications"))
 
     assert len(response.context["rows"]) == 4
@@ -413,10 +413,10 @@ def test_rating_statistics_are_computed(client, item, citizen, officer, django_a
         _close(application, officer)
         actions.rate_service(case=application.case, actor=citizen, grade=grade)
 
-    client.get(reverse("services:ratings"))  # the portal creates its footer settings once
+    client.get(reverse("services:ratings"))  # the portal caches its site, menu and footer
 
-    # by department, by item, totals; then the portal's layout: site, footer, page restrictions
-    with django_assert_num_queries(6):
+    # by department, by item, totals (the layout is cached)
+    with django_assert_num_queries(3):
         response = client.get(reverse("services:ratings"))
 
     (row,) = response.context["departments"]
