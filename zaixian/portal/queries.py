@@ -477,12 +477,12 @@ SELECT article.page_ptr_id, page.id, page.title, page.url_path, page.path, page.
 FROM {article} article JOIN {page} page ON page.id = article.page_ptr_id
 WHERE article.page_ptr_id IN (
   (SELECT a.page_ptr_id FROM {article} a JOIN {page} p ON p.id = a.page_ptr_id
-   WHERE a.channel_id = %s AND a.page_ptr_id <> %s AND p.live {private}
-     AND (a.publish_time > %s OR (a.publish_time = %s AND a.page_ptr_id > %s))
+   WHERE a.channel_id = %s AND p.live {private}
+     AND (a.publish_time, a.page_ptr_id) > (%s, %s)
    ORDER BY a.publish_time, a.page_ptr_id LIMIT 1),
   (SELECT a.page_ptr_id FROM {article} a JOIN {page} p ON p.id = a.page_ptr_id
-   WHERE a.channel_id = %s AND a.page_ptr_id <> %s AND p.live {private}
-     AND (a.publish_time < %s OR (a.publish_time = %s AND a.page_ptr_id < %s))
+   WHERE a.channel_id = %s AND p.live {private}
+     AND (a.publish_time, a.page_ptr_id) < (%s, %s)
    ORDER BY a.publish_time DESC, a.page_ptr_id DESC LIMIT 1)
 )
 """
@@ -504,9 +504,10 @@ def article_neighbours(*, article: ArticlePage) -> dict[str, ArticlePage | None]
         article=ArticlePage._meta.db_table, page=Page._meta.db_table, private=private
     )
     when = connection.ops.adapt_datetimefield_value(article.publish_time)
-    sibling = [article.channel_id, article.pk]
+    sibling = [article.channel_id]
     excluded = [f"{path}%" for path in private_paths]
-    bounds = [when, when, article.pk]
+    # Row values: the index on (channel, publish time, id) is searched from the article on.
+    bounds = [when, article.pk]
     rows = ArticlePage.objects.raw(sql, [*sibling, *excluded, *bounds] * 2)
     for page in rows:
         is_newer = (page.publish_time, page.pk) > (article.publish_time, article.pk)
