@@ -25,8 +25,6 @@ LOCKS_DIR = ".locks"
 TRASH_DIR = ".trash"
 # What was last uploaded to the object store, per host (``object_store``).
 OBJECT_STORE_DIR = ".object-store"
-# Full rebuilds kept per site: the one served and the one before (to switch back by hand).
-KEEP_VERSIONS = 2
 
 GZIP_LEVEL = 6
 # Brotli quality 5 compresses HTML better than gzip -9 at a fraction of quality 11's time;

@@ -109,7 +109,7 @@ class SiteTree:
 
     def switch_to(self, version: Path) -> None:
         """Serve ``version`` from now on: swap the site's symlink in one rename."""
-        self.current()  # refuses to replace a real directory
+        previous = self.current()  # refuses to replace a real directory
         target = os.path.relpath(version, self.link.parent)
         temporary = self.link.with_name(f".{self.hostname}.{time.time_ns()}.link")
         os.symlink(target, temporary)
@@ -119,20 +119,20 @@ class SiteTree:
             with contextlib.suppress(FileNotFoundError):
                 temporary.unlink()
             raise
-        self.prune(keep=version)
+        self.prune(keep=[version] if previous is None else [version, previous])
 
     def discard(self, version: Path) -> None:
         """Remove an unfinished version (a failed rebuild)."""
         shutil.rmtree(version, ignore_errors=True)
 
-    def prune(self, *, keep: Path) -> None:
-        """Keep the served version and the one before it; remove older ones."""
-        older = sorted(
-            (p for p in self.versions.iterdir() if p.is_dir() and p.name < keep.name),
-            reverse=True,
-        )
-        for version in older[rules.KEEP_VERSIONS - 1 :]:
-            shutil.rmtree(version, ignore_errors=True)
+    def prune(self, *, keep: list[Path]) -> None:
+        """Keep the served version and the one served before it (to switch back by hand);
+        remove the rest, among them what a killed rebuild left half-written. Runs under the
+        site's lock, so no other rebuild is writing a version."""
+        kept = {path.name for path in keep}
+        for version in self.versions.iterdir():
+            if version.is_dir() and not version.is_symlink() and version.name not in kept:
+                shutil.rmtree(version, ignore_errors=True)
 
     def remove_directory(self, base: Path, relative: PurePosixPath) -> bool:
         """Take a page's directory (and all below it) out of the served tree at once: rename it

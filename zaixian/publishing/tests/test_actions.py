@@ -193,6 +193,21 @@ def test_full_rebuilds_keep_the_previous_version_only(publish_root: Path) -> Non
     assert len(list((publish_root / ".versions" / "localhost").iterdir())) == 2
 
 
+def test_a_killed_rebuilds_half_written_version_is_not_kept(publish_root: Path) -> None:
+    tree = make_site_tree(articles=1)
+    actions.publish_site(site=tree.site, root=publish_root)
+    served_before = (publish_root / "localhost").resolve()
+    # A rebuild killed halfway (no chance to discard its version), newer than the served one.
+    half_written = publish_root / ".versions" / "localhost" / "99991231-235959-000000000"
+    (half_written / "jrjc").mkdir(parents=True)
+
+    actions.publish_site(site=tree.site, root=publish_root)
+
+    versions = set((publish_root / ".versions" / "localhost").iterdir())
+    assert versions == {(publish_root / "localhost").resolve(), served_before}
+    assert not half_written.exists()
+
+
 def test_nothing_is_written_without_a_publish_root(settings, tmp_path: Path, commit) -> None:
     settings.STATIC_PUBLISH_ROOT = ""
     tree = make_site_tree(articles=1)
