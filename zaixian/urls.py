@@ -3,17 +3,17 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps import Sitemap
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from zaixian.api import api
+from zaixian.portal import views as portal_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}, name="sitemap"),
+    path("sitemap.xml", portal_views.sitemap_index, name="sitemap"),
+    path("sitemaps/<int:number>.xml", portal_views.sitemap_chunk, name="sitemap_chunk"),
     path("search/", include("zaixian.search.urls")),
     path("cases/", include("zaixian.cases.urls")),
     path("accounts/", include("zaixian.accounts.urls")),

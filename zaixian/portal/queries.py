@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     )
 
 HOME_LIST_LENGTH = 8
+# Pages per sitemap file (``/sitemaps/<n>.xml``).
+SITEMAP_CHUNK = 5000
 # What lists of articles read of each one.
 LIST_FIELDS = ("pk", "title", "url_path", "path", "depth", "publish_time", "summary", "source")
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.sitemaps.views import SitemapIndexItem
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from wagtail.contrib.sitemaps import Sitemap
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Site
+
+from zaixian.portal import queries
 
 
 @require_GET
@@ -56,3 +63,35 @@ def switch_language(request: HttpRequest, language: str) -> HttpResponse:
         secure=request.is_secure(),
     )
     return response
+
+
+class SiteSitemap(Sitemap):
+    """The live, public pages of the requesting site, in tree order, ``SITEMAP_CHUNK`` to a
+    file (the protocol allows 50,000; a smaller file is quick to rewrite after a change)."""
+
+    limit = queries.SITEMAP_CHUNK
+
+
+@require_GET
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """``/sitemap.xml``: the index of the site's sitemap files ``/sitemaps/<n>.xml``."""
+    count = SiteSitemap(request).paginator.num_pages
+    items = [
+        SitemapIndexItem(request.build_absolute_uri(reverse("sitemap_chunk", args=[number])), None)
+        for number in range(1, count + 1)
+    ]
+    return TemplateResponse(
+        request,
+        "sitemap_index.xml",
+        {"sitemaps": items},
+        content_type="application/xml",
+        headers={"X-Robots-Tag": "noindex, noodp, noarchive"},
+    )
+
+
+@require_GET
+def sitemap_chunk(request: HttpRequest, number: int) -> HttpResponse:
+    """``/sitemaps/<n>.xml``: the n-th file of the site's sitemap, by path rather than
+    Django's ``?p=n`` so that it can be a file of the static tree."""
+    request.GET = QueryDict(f"p={int(number)}")
+    return wagtail_sitemap(request, sitemaps={"pages": SiteSitemap})

@@ -297,16 +297,17 @@ def publish_changes(
                 result=result,
                 progress=None,
             )
-            if plan.later and not defer_later:
+            if not defer_later:
                 _render_into(
                     renderer=renderer,
                     site=site,
                     base=base,
-                    urls=plan.later,
+                    urls=[*plan.later, *plan.sitemaps],
                     atomic=True,
                     result=result,
                     progress=None,
                 )
+            result.removed += _remove_sitemaps_beyond(base, count=len(plan.sitemaps))
             for channel_url, count in plan.lists.items():
                 directory = rules.directory_for_url(channel_url)
                 relative = directory if directory is not None else Path()
@@ -320,11 +321,28 @@ def publish_changes(
             result.removed,
         )
         results.append(result)
-        if plan.later and defer_later:
+        if defer_later:
             _enqueue_later(site_id=site.pk, urls=plan.later)
+            # A sitemap file takes as long as dozens of pages: one task each, so that a new
+            # publish's urgent task never waits behind more than one of them.
+            for url in plan.sitemaps:
+                _enqueue_later(site_id=site.pk, urls=[url])
     if sync and results:
         sync_tree(root=root, hostnames=[result.hostname for result in results])
     return results
+
+
+def _remove_sitemaps_beyond(base: Path, *, count: int) -> int:
+    """Remove the sitemap files numbered above ``count`` (the site has fewer pages now)."""
+    removed = 0
+    directory = base / rules.SITEMAPS_DIR
+    if not directory.is_dir():
+        return 0
+    for path in directory.glob("*.xml"):
+        if path.stem.isdigit() and int(path.stem) > count:
+            remove_file(path)
+            removed += 1
+    return removed
 
 
 # URLs per low-priority task: small enough that a new publish's urgent task, which jumps the

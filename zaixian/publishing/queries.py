@@ -4,6 +4,7 @@ them a change of one page touches."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,9 +88,21 @@ def subtree_urls(*, site: Site, page: Page, inclusive: bool = True) -> list[str]
     return urls
 
 
+def sitemap_files(*, site: Site) -> list[str]:
+    """The files of a site's sitemap (``/sitemaps/<n>.xml``, ``SITEMAP_CHUNK`` pages each),
+    which the index ``/sitemap.xml`` lists."""
+    count = _public_pages_below(site.root_page, inclusive=True).count()
+    files = max(1, math.ceil(count / portal_queries.SITEMAP_CHUNK))
+    return [reverse("sitemap_chunk", args=[number]) for number in range(1, files + 1)]
+
+
 def site_urls(*, site: Site) -> list[str]:
     """Every URL of a site's static tree, home page first."""
-    return [*subtree_urls(site=site, page=site.root_page), *site_extras()]
+    return [
+        *subtree_urls(site=site, page=site.root_page),
+        *site_extras(),
+        *sitemap_files(site=site),
+    ]
 
 
 # --- Incremental publishing -------------------------------------------------------------------
@@ -131,8 +144,9 @@ class PageChange:
 class ChangePlan:
     """What a set of changes means for one site's tree. ``render`` is in order of urgency:
     the pages themselves, then the first page of each list, feeds, neighbours and related
-    articles, the sitemap; ``later``: the further list pages and whole subtrees (many pages,
-    rewritten in smaller background tasks after the urgent ones).
+    articles, the sitemap's index; ``later``: the further list pages and whole subtrees (many
+    pages, rewritten in smaller background tasks after the urgent ones); ``sitemaps``: the
+    sitemap's files (each slower than a page: one background task apiece).
     ``remove``: URLs whose directory (the page and all below it) leaves the tree.
     ``lists``: each touched channel's URL and its number of list pages now, so that the list
     pages beyond it are removed. ``full``: the change shows on every page of the site (the
@@ -140,6 +154,7 @@ class ChangePlan:
 
     render: list[str] = field(default_factory=list)
     later: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
     remove: list[str] = field(default_factory=list)
     lists: dict[str, int] = field(default_factory=dict)
     full: bool = False
@@ -254,6 +269,7 @@ def change_plan(*, site: Site, changes: Iterable[PageChange]) -> ChangePlan:
     plan.add(feeds)
     plan.add(others)
     plan.add(site_extras()[:1])
+    plan.sitemaps = sitemap_files(site=site)
     plan.remove = list(dict.fromkeys(plan.remove))
     # What is gone must not come back: a page's new URL is never below its old one, so what
     # lies below a removed URL now is only what it took with it.

@@ -26,6 +26,9 @@ TRASH_DIR = ".trash"
 # What was last uploaded to the object store, per host (``object_store``).
 OBJECT_STORE_DIR = ".object-store"
 
+# The sitemap's files (``/sitemaps/<n>.xml``), listed by ``/sitemap.xml``.
+SITEMAPS_DIR = "sitemaps"
+
 GZIP_LEVEL = 6
 # Brotli quality 5 compresses HTML better than gzip -9 at a fraction of quality 11's time;
 # a full rebuild writes hundreds of thousands of files.

@@ -40,10 +40,33 @@ def test_robots_txt_refuses_post(client: Client) -> None:
 
 
 def sitemap_urls(client: Client, host: str) -> set[str]:
+    """The page URLs of every file the site's sitemap index lists."""
     response = client.get("/sitemap.xml", HTTP_HOST=host)
     assert response.status_code == 200
-    root = ET.fromstring(response.content)  # noqa: S314 — our own response, not untrusted XML
-    return {loc.text or "" for loc in root.findall("sm:url/sm:loc", SITEMAP_NS)}
+    index = ET.fromstring(response.content)  # noqa: S314 — our own response, not untrusted XML
+    urls: set[str] = set()
+    for location in index.findall("sm:sitemap/sm:loc", SITEMAP_NS):
+        path = (location.text or "").split(host, 1)[1]
+        assert path.startswith("/sitemaps/")
+        chunk = client.get(path, HTTP_HOST=host)
+        assert chunk.status_code == 200
+        root = ET.fromstring(chunk.content)  # noqa: S314 — our own response
+        urls |= {loc.text or "" for loc in root.findall("sm:url/sm:loc", SITEMAP_NS)}
+    return urls
+
+
+def test_the_sitemap_is_split_into_files_the_index_lists(client: Client, monkeypatch) -> None:
+    from zaixian.portal.views import SiteSitemap
+
+    make_site_tree(articles=6)  # and 2 notices, 2 channels, the home page: 11 pages
+    monkeypatch.setattr(SiteSitemap, "limit", 4)
+
+    index = client.get("/sitemap.xml").content.decode()
+
+    assert index.count("<sitemap>") == 3
+    assert client.get("/sitemaps/3.xml").status_code == 200
+    assert client.get("/sitemaps/4.xml").status_code == 404
+    assert len(sitemap_urls(client, "localhost")) == 11
 
 
 def test_sitemap_lists_only_the_requesting_sites_live_pages(client: Client) -> None:

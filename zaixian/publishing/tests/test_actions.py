@@ -53,15 +53,21 @@ def test_full_publish_writes_pages_lists_feeds_sitemap_and_compressed_copies(
         _article_file(tree.articles[0]),
         f"feeds/channel/{tree.news.pk}/index.xml",
         "sitemap.xml",
+        "sitemaps/1.xml",
         "robots.txt",
     ):
         assert _exists(publish_root, relative), relative
     assert not _exists(publish_root, "jrjc/page/4/index.html")
+    index = (_site_dir(publish_root) / "sitemap.xml").read_text()
+    assert "/sitemaps/1.xml</loc>" in index
+    assert "/sitemaps/2.xml" not in index
+    assert tree.articles[0].slug in (_site_dir(publish_root) / "sitemaps" / "1.xml").read_text()
     home = (_site_dir(publish_root) / "index.html").read_bytes()
     assert gzip.decompress((_site_dir(publish_root) / "index.html.gz").read_bytes()) == home
     assert brotli.decompress((_site_dir(publish_root) / "index.html.br").read_bytes()) == home
-    # 7 articles, the home page, 2 channels, 2 more list pages, 2 feeds, sitemap and robots.txt
-    assert result.written == 7 + 1 + 2 + 2 + 2 + 2
+    # 7 articles, the home page, 2 channels, 2 more list pages, 2 feeds, the sitemap's index
+    # and its one file, robots.txt
+    assert result.written == 7 + 1 + 2 + 2 + 2 + 3
     assert os.path.islink(_site_dir(publish_root))
 
 
@@ -110,7 +116,7 @@ def test_new_article_is_published_with_a_new_list_page(publish_root: Path, commi
     assert "新发布的文章" in _read(publish_root, _article_file(article))
     assert "新发布的文章" in _read(publish_root, "jrjc/index.html")
     assert _exists(publish_root, "jrjc/page/3/index.html")
-    assert article.url in _read(publish_root, "sitemap.xml")
+    assert article.url in _read(publish_root, "sitemaps/1.xml")
 
 
 def test_unpublishing_removes_the_article_everywhere(publish_root: Path, commit) -> None:
@@ -124,7 +130,7 @@ def test_unpublishing_removes_the_article_everywhere(publish_root: Path, commit)
         article.unpublish()
 
     assert not _exists(publish_root, _article_file(article))
-    for relative in ("jrjc/index.html", "index.html", feed, "sitemap.xml"):
+    for relative in ("jrjc/index.html", "index.html", feed, "sitemaps/1.xml"):
         text = _read(publish_root, relative)
         assert url not in text, relative
     # Four articles fill two list pages: the third one is gone.
