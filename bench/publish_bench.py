@@ -82,7 +82,7 @@ def main() -> int:
     parser.add_argument("--var-dir", default=str(BASE / "var" / "bench" / "publish"))
     args = parser.parse_args()
 
-    var = Path(args.var_dir)
+    var = Path(args.var_dir).resolve()
     var.mkdir(parents=True, exist_ok=True)
     output = var / "public"
     env = {

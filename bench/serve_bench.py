@@ -157,7 +157,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="nginx article/plain rounds (5)")
     args = parser.parse_args()
 
-    var = Path(args.var_dir)
+    var = Path(args.var_dir).resolve()
     root = var / "public"
     if not (root / HOST).exists():
         print("Run bench/publish_bench.py first: there is no published tree.", file=sys.stderr)
