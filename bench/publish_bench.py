@@ -106,7 +106,39 @@ def main() -> int:
     if not args.latency_only:
         full_publish(args=args, env=env, output=output)
     latency(args=args, env=env, output=output)
+    nginx_reference(output=output, work=var / "serve")
     return 0
+
+
+def nginx_reference(*, output: Path, work: Path) -> None:
+    """For scale, in the same run: nginx serving a plain static file the size of a
+    published article (``serve_bench`` compares the two, and the app, in detail)."""
+    sys.path.insert(0, str(BASE / "bench"))
+    import serve_bench
+
+    tree = output / "127.0.0.1"
+    sample = sorted(tree.glob("*/*/index.html"))[:200]
+    if not sample:
+        return
+    size = int(statistics.median(path.stat().st_size for path in sample))
+    plain = tree / "plain-reference.html"
+    plain.write_bytes(b"x" * size)
+    work.mkdir(parents=True, exist_ok=True)
+    port = serve_bench.free_port()
+    nginx = serve_bench.start_nginx(
+        work=work, root=output, app_port=serve_bench.free_port(), port=port
+    )
+    try:
+        options = argparse.Namespace(threads=2, connections=20, seconds=10)
+        rate = serve_bench.wrk(f"http://{serve_bench.HOST}:{port}/{plain.name}", options)
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=30)
+        plain.unlink(missing_ok=True)
+    print(
+        f"For scale: nginx serves a plain file of {size} bytes (a published article's median "
+        f"size) at {rate:,.0f} requests/s in this run (wrk -t2 -c20 -d10s)."
+    )
 
 
 def full_publish(*, args: argparse.Namespace, env: dict[str, str], output: Path) -> None:
