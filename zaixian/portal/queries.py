@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -137,7 +138,12 @@ def site_for_request(request: HttpRequest) -> Site | None:
     for the rest of the request."""
     if hasattr(request, "_wagtail_site"):
         return request._wagtail_site
-    host = split_domain_port(request._get_raw_host())[0]
+    try:
+        # Only hosts Django accepts (ALLOWED_HOSTS) are remembered: any other Host header
+        # would add a cache entry per made-up name. Django answers those with a 400 later.
+        host = split_domain_port(request.get_host())[0]
+    except DisallowedHost:
+        return Site.find_for_request(request)
     port = request.get_port()
     scope = _fresh_scope.get()
     if scope is not None:

@@ -268,3 +268,19 @@ def test_a_moved_article_has_its_new_channels_neighbours(client: Client) -> None
     html = client.get(moved.url).content.decode()
     assert tree.notice_articles[0].title in html
     assert tree.articles[1].title not in html
+
+
+def test_a_made_up_host_adds_nothing_to_the_cache(client: Client, settings) -> None:
+    from django.core.cache import caches
+
+    make_site_tree(articles=0)
+    settings.ALLOWED_HOSTS = ["localhost"]
+    client.get("/")
+    local = caches["default"]
+    before = set(getattr(local, "_cache", {}))
+
+    for n in range(5):
+        response = client.get("/", headers={"host": f"made-up-{n}.example"})
+        assert response.status_code == 400
+
+    assert set(getattr(local, "_cache", {})) == before
