@@ -30,6 +30,7 @@ from zaixian.monitoring.parsing import (
     parse_json_api,
     parse_list_page,
     parse_sitemap,
+    parse_sitemap_index,
 )
 from zaixian.monitoring.rules import next_fetch_time, truncate
 
@@ -38,6 +39,8 @@ logger = logging.getLogger(__name__)
 # A list page or sitemap names many articles; each is one more request to the host, so one
 # run reads at most this many articles it has not seen before.
 MAX_ARTICLES_PER_RUN = 30
+# The files of a sitemap index read in one run, the newest first.
+MAX_SITEMAP_FILES_PER_RUN = 3
 # Items deleted per transaction by the pruning job: short transactions, short locks.
 PRUNE_BATCH_SIZE = 1000
 
@@ -66,13 +69,28 @@ def _drafts_for(source: Source, fetcher: PoliteFetcher) -> tuple[list[ItemDraft]
     return drafts, False
 
 
+def _sitemap_urls(result: FetchResult, fetcher: PoliteFetcher) -> list[str]:
+    """The pages a sitemap lists; for a sitemap index, those of its newest files (a large
+    site splits its sitemap, as the portal's own ``/sitemap.xml`` does)."""
+    files = parse_sitemap_index(result.content)
+    if files is None:
+        return [url for url, _lastmod in parse_sitemap(result.content)]
+    urls: list[str] = []
+    for url in files[:MAX_SITEMAP_FILES_PER_RUN]:
+        try:
+            urls.extend(loc for loc, _lastmod in parse_sitemap(fetcher.fetch(url).content))
+        except (FetchError, ParseError) as exc:
+            logger.info("Sitemap file %s skipped: %s", url, exc)
+    return urls
+
+
 def _parse_listing(source: Source, fetcher: PoliteFetcher, result: FetchResult) -> list[ItemDraft]:
     if source.kind == Source.Kind.FEED:
         return parse_feed(result.content, base_url=result.url)
     if source.kind == Source.Kind.JSON_API:
         return parse_json_api(result.content, field_map=source.field_map, base_url=result.url)
     if source.kind == Source.Kind.SITEMAP:
-        urls = [url for url, _lastmod in parse_sitemap(result.content)]
+        urls = _sitemap_urls(result, fetcher)
     elif source.kind == Source.Kind.LIST_PAGE:
         urls = parse_list_page(
             result.content, base_url=result.url, link_selector=source.link_selector

@@ -172,16 +172,37 @@ def parse_feed(content: bytes, *, base_url: str = "") -> list[ItemDraft]:
 # Sitemaps and web pages -------------------------------------------------------------------
 
 
-def parse_sitemap(content: bytes) -> list[tuple[str, datetime | None]]:
-    """``(url, lastmod)`` of a sitemap's ``<url>`` entries, newest first."""
+def _sitemap_root(content: bytes) -> Any:
     try:
-        root = lxml.etree.fromstring(
+        return lxml.etree.fromstring(
             content, parser=lxml.etree.XMLParser(resolve_entities=False, no_network=True)
         )
     except lxml.etree.XMLSyntaxError as exc:
         raise ParseError(
             _("The sitemap is not well-formed XML: %(reason)s") % {"reason": exc}
         ) from exc
+
+
+def parse_sitemap_index(content: bytes) -> list[str] | None:
+    """The sitemap files a sitemap index (``<sitemapindex>``) lists, the newest first (by
+    ``lastmod``; without one, the last listed first, where a site's newest pages usually
+    are); None when the document is a plain sitemap."""
+    root = _sitemap_root(content)
+    if root.tag.rsplit("}", 1)[-1] != "sitemapindex":
+        return None
+    files = [
+        (loc.strip(), parse_time(node.findtext("{*}lastmod")), position)
+        for position, node in enumerate(root.iter("{*}sitemap"))
+        if (loc := node.findtext("{*}loc"))
+    ]
+    oldest = datetime.min.replace(tzinfo=UTC)
+    files.sort(key=lambda entry: (entry[1] or oldest, entry[2]), reverse=True)
+    return [loc for loc, _lastmod, _position in files]
+
+
+def parse_sitemap(content: bytes) -> list[tuple[str, datetime | None]]:
+    """``(url, lastmod)`` of a sitemap's ``<url>`` entries, newest first."""
+    root = _sitemap_root(content)
     entries = []
     for node in root.iter("{*}url"):
         loc = node.findtext("{*}loc")

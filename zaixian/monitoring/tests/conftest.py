@@ -61,8 +61,8 @@ class FixtureHandler(BaseHTTPRequestHandler):
                 return
             body = (FIXTURES / "feed.xml").read_bytes()
             self._send(200, body, "application/rss+xml", ETag=FEED_ETAG)
-        elif path == "/sitemap.xml":
-            body = (FIXTURES / "sitemap.xml").read_text().replace("HOST", host).encode()
+        elif path in ("/sitemap.xml", "/sitemap-index.xml"):
+            body = (FIXTURES / path.lstrip("/")).read_text().replace("HOST", host).encode()
             self._send(200, body, "application/xml")
         elif path in files:
             name, content_type = files[path]

@@ -99,6 +99,16 @@ def test_sitemap_source_reads_each_listed_article(fixture_server, fetcher):
     }
 
 
+def test_sitemap_index_source_reads_the_articles_of_its_files(fixture_server, fetcher):
+    source = SourceFactory(kind=Source.Kind.SITEMAP, url=fixture_server.url("/sitemap-index.xml"))
+
+    run = actions.fetch_source(source=source, fetcher=fetcher)
+
+    # One listed file is missing (404): the other one's articles still come in.
+    assert run.items_new == 2
+    assert fixture_server.hits["/missing-sitemap.xml"] == 1
+
+
 def test_json_api_source_follows_the_field_map(fixture_server, fetcher):
     source = SourceFactory(
         kind=Source.Kind.JSON_API,

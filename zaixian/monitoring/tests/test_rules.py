@@ -10,6 +10,7 @@ from zaixian.monitoring.parsing import (
     clean_text,
     parse_feed,
     parse_list_page,
+    parse_sitemap_index,
     parse_time,
 )
 from zaixian.monitoring.rules import next_fetch_time
@@ -84,3 +85,27 @@ def test_list_page_with_invalid_selector_is_a_parse_error():
 def test_list_page_without_matching_links_is_a_parse_error():
     with pytest.raises(ParseError, match="No article links"):
         parse_list_page(b"<p>nothing</p>", base_url="http://x.example/", link_selector="ul a")
+
+
+def test_a_sitemap_index_lists_its_files_newest_first() -> None:
+    index = b"""<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>https://a.example/sitemaps/1.xml</loc><lastmod>2026-01-01</lastmod></sitemap>
+<sitemap><loc>https://a.example/sitemaps/2.xml</loc><lastmod>2026-03-01</lastmod></sitemap>
+<sitemap><loc>https://a.example/sitemaps/3.xml</loc></sitemap>
+</sitemapindex>"""
+    plain = b"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>https://a.example/x/</loc></url></urlset>"""
+    undated = b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>https://a.example/1.xml</loc></sitemap>
+<sitemap><loc>https://a.example/2.xml</loc></sitemap></sitemapindex>"""
+
+    assert parse_sitemap_index(index) == [
+        "https://a.example/sitemaps/2.xml",
+        "https://a.example/sitemaps/1.xml",
+        "https://a.example/sitemaps/3.xml",
+    ]
+    assert parse_sitemap_index(plain) is None
+    assert parse_sitemap_index(undated) == ["https://a.example/2.xml", "https://a.example/1.xml"]
+    with pytest.raises(ParseError):
+        parse_sitemap_index(b"<sitemapindex")
