@@ -111,7 +111,8 @@ def test_reprint_of_portal_article_is_recorded_despite_new_headline_and_trimmed_
     assert reprint.article_id == article.pk
     assert reprint.outlet == "山西新闻网"
     assert reprint.containment > 0.7
-    assert reports.reprint_counts(start=at.date(), end=at.date())[0].outlet == "山西新闻网"
+    day = timezone.localdate(at)  # the day in Shanghai, as the report counts it
+    assert reports.reprint_counts(start=day, end=day)[0].outlet == "山西新闻网"
 
 
 class WebhookHandler(BaseHTTPRequestHandler):
