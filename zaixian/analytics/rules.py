@@ -980,31 +980,34 @@ def province_key(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class ProvinceTile:
-    name: str
+class MapTile:
+    """One square of a tile map (China by region, the world by country)."""
+
+    name: str  # the region's short name, or the country's ISO 3166 alpha-2 code
     column: int
     row: int
     count: int
-    share: float  # per cent of all visits from China's regions
+    share: float  # per cent of all the visits the map counts
     shade: str
     is_dark: bool  # white text on it
 
+    @property
+    def code(self) -> str:
+        """A country tile's ISO code (its name)."""
+        return self.name
 
-def province_tiles(counts: dict[str, int]) -> list[ProvinceTile]:
-    """Every region's tile, shaded by its share of the visits (six steps of the largest)."""
-    by_region: dict[str, int] = {}
-    for name, count in counts.items():
-        key = province_key(name)
-        if key in PROVINCE_TILES:
-            by_region[key] = by_region.get(key, 0) + count
-    total = sum(by_region.values())
-    largest = max(by_region.values(), default=0)
+
+def _shaded_tiles(
+    grid: dict[str, tuple[int, int]], counts: dict[str, int], *, total: int
+) -> list[MapTile]:
+    """Every square of ``grid``, shaded by its count: six steps of the largest on the grid."""
+    largest = max((counts.get(name, 0) for name in grid), default=0)
     tiles = []
-    for name, (column, row) in PROVINCE_TILES.items():
-        count = by_region.get(name, 0)
+    for name, (column, row) in grid.items():
+        count = counts.get(name, 0)
         step = 0 if not count else 1 + min(4, int(5 * count / largest - 1e-9))
         tiles.append(
-            ProvinceTile(
+            MapTile(
                 name=name,
                 column=column,
                 row=row,
@@ -1015,6 +1018,16 @@ def province_tiles(counts: dict[str, int]) -> list[ProvinceTile]:
             )
         )
     return tiles
+
+
+def province_tiles(counts: dict[str, int]) -> list[MapTile]:
+    """Every region's tile, shaded by its share of the visits (six steps of the largest)."""
+    by_region: dict[str, int] = {}
+    for name, count in counts.items():
+        key = province_key(name)
+        if key in PROVINCE_TILES:
+            by_region[key] = by_region.get(key, 0) + count
+    return _shaded_tiles(PROVINCE_TILES, by_region, total=sum(by_region.values()))
 
 
 # The world map by country ------------------------------------------------------------------
@@ -1047,36 +1060,8 @@ COUNTRY_TILES: dict[str, tuple[int, int]] = {
 }
 
 
-@dataclass(frozen=True)
-class CountryTile:
-    code: str  # ISO 3166 alpha-2
-    column: int
-    row: int
-    count: int
-    share: float  # per cent of all visits with a known country
-    shade: str
-    is_dark: bool
-
-
-def country_tiles(counts: dict[str, int]) -> list[CountryTile]:
+def country_tiles(counts: dict[str, int]) -> list[MapTile]:
     """Every country's tile, shaded like the provinces (six steps of the largest); the
     shares count every known country, on the grid or not."""
     known = {code.upper(): count for code, count in counts.items() if len(code) == 2}
-    total = sum(known.values())
-    largest = max((known.get(code, 0) for code in COUNTRY_TILES), default=0)
-    tiles = []
-    for code, (column, row) in COUNTRY_TILES.items():
-        count = known.get(code, 0)
-        step = 0 if not count else 1 + min(4, int(5 * count / largest - 1e-9))
-        tiles.append(
-            CountryTile(
-                code=code,
-                column=column,
-                row=row,
-                count=count,
-                share=100 * count / total if total else 0.0,
-                shade=TILE_SHADES[step],
-                is_dark=step >= 3,
-            )
-        )
-    return tiles
+    return _shaded_tiles(COUNTRY_TILES, known, total=sum(known.values()))
