@@ -11,13 +11,12 @@ time changed. Objects of files that are gone are deleted. Uploads run in threads
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from zaixian.publishing import rules
+from zaixian.publishing.tree import file_lock
 
 SETTING = "STATIC_PUBLISH_OBJECT_STORE"
 WORKERS_SETTING = "STATIC_PUBLISH_OBJECT_STORE_WORKERS"
@@ -171,17 +171,9 @@ class _Manifest:
             self.path.unlink()
 
 
-@contextlib.contextmanager
-def _sync_lock(root: Path, top: str) -> Iterator[None]:
+def _sync_lock(root: Path, top: str) -> contextlib.AbstractContextManager[None]:
     """One upload of a host at a time (two tasks would race on its manifest)."""
-    locks = root / rules.LOCKS_DIR
-    locks.mkdir(parents=True, exist_ok=True)
-    with open(locks / f"{top}.object-store.lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return file_lock(root, f"{top}.object-store.lock")
 
 
 def _describe(error: BaseException) -> str:

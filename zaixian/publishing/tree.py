@@ -66,6 +66,20 @@ def remove_file(path: Path) -> None:
             candidate.unlink()
 
 
+@contextlib.contextmanager
+def file_lock(root: Path, name: str) -> Iterator[None]:
+    """An exclusive lock named ``name`` in the tree's lock directory, across processes on
+    this machine, held for the block."""
+    locks = root / rules.LOCKS_DIR
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / name, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class SiteTree:
     """The published tree of one site (one host name) under ``root``."""
 
@@ -88,17 +102,9 @@ class SiteTree:
             )
         return None
 
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
+    def lock(self) -> contextlib.AbstractContextManager[None]:
         """One writer per site at a time, across processes on this machine."""
-        locks = self.root / rules.LOCKS_DIR
-        locks.mkdir(parents=True, exist_ok=True)
-        with open(locks / f"{self.hostname}.lock", "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        return file_lock(self.root, f"{self.hostname}.lock")
 
     def new_version(self) -> Path:
         self.versions.mkdir(parents=True, exist_ok=True)
