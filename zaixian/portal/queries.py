@@ -365,7 +365,6 @@ class SiteChrome:
     site_id: int
     built_at: int  # when read: fragments rendered from this chrome are keyed by it
     name: str
-    root_url: str
     menu: tuple[NavLink, ...]
     sections: dict[str, NavLink]
     footer: SiteFooterSettings | None
@@ -419,7 +418,6 @@ def _build_site_chrome(*, site: Site) -> SiteChrome:
         site_id=site.pk,
         built_at=time.time_ns(),
         name=site.site_name or root.title,
-        root_url=root.url_path[len(root.url_path) - 1 :],
         menu=tuple(_nav_link(page, root=root) for page in menu_channels(site_root=root)),
         sections={page.path: _nav_link(page, root=root) for page in sections},
         # Not ``for_site``: it creates the row on first read, and a write here would move the

@@ -87,9 +87,9 @@ def _is_publishing() -> bool:
     return bool(getattr(_pending, "publishing", False))
 
 
-def _site_tree(*, root: Path, site: Site) -> SiteTree:
+def _site_tree(*, root: Path, hostname: str) -> SiteTree:
     try:
-        return SiteTree(root=root, hostname=site.hostname)
+        return SiteTree(root=root, hostname=hostname)
     except TreeError as error:
         raise PublishError(str(error)) from error
 
@@ -221,7 +221,7 @@ def publish_site(
     """Rebuild a site's whole tree into a new version and switch to it at once. If anything
     fails on the way, the new version is discarded and the previous one stays served.
     ``workers`` > 1 renders in that many forked processes (one per core)."""
-    tree = _site_tree(root=root, site=site)
+    tree = _site_tree(root=root, hostname=site.hostname)
     result = PublishResult(hostname=site.hostname, full=True)
     urls = queries.site_urls(site=site) if urls is None else urls
     with _publishing(), tree.lock():
@@ -274,7 +274,7 @@ def publish_changes(
         site.pk: site for change in changes for site in queries.sites_holding(path=change.path)
     }
     for site in sites.values():
-        tree = _site_tree(root=root, site=site)
+        tree = _site_tree(root=root, hostname=site.hostname)
         plan = queries.change_plan(site=site, changes=changes)
         if plan.full or tree.current() is None:
             results.append(publish_site(site=site, root=root, sync=False))
@@ -371,7 +371,7 @@ def publish_urls(*, site_id: int, urls: list[str], root: Path, sync: bool = True
     site = Site.objects.select_related("root_page").filter(pk=site_id).first()
     if site is None:
         return
-    tree = _site_tree(root=root, site=site)
+    tree = _site_tree(root=root, hostname=site.hostname)
     result = PublishResult(hostname=site.hostname)
     with _publishing(), tree.lock():
         base = tree.current()
@@ -471,7 +471,7 @@ def sync_tree(
         store = object_store.ObjectStore(target)
         results = []
         for hostname in dict.fromkeys(hostnames):
-            served = _site_tree_of(root=root, hostname=hostname).current()
+            served = _site_tree(root=root, hostname=hostname).current()
             if served is not None:
                 results.append(
                     object_store.sync_directory(
@@ -501,20 +501,13 @@ def sync_tree(
     return results
 
 
-def _site_tree_of(*, root: Path, hostname: str) -> SiteTree:
-    try:
-        return SiteTree(root=root, hostname=hostname)
-    except TreeError as error:
-        raise PublishError(str(error)) from error
-
-
 def remove_site_tree(*, root: Path, hostname: str, sync: bool = True) -> bool:
     """Remove the tree of a host that no site has any more (a site renamed or deleted): its
     link, its versions and its objects in the object store. A host that a site still has is
     left alone. Whether there was anything to remove."""
     if hostname in queries.hostnames_in_use():
         return False
-    tree = _site_tree_of(root=root, hostname=hostname)
+    tree = _site_tree(root=root, hostname=hostname)
     with tree.lock():
         try:
             removed = tree.remove()
