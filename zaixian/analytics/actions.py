@@ -269,12 +269,8 @@ def _insert(table: str, names: list[str], rows: list[tuple[Any, ...]]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The raw cursor's errors as Django's (a unique violation as IntegrityError).
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
+            with connection.wrap_database_errors:
+                _copy(cursor, table, names, rows)
             return
         sql = (
             f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608 — our own names
@@ -282,6 +278,13 @@ def _insert(table: str, names: list[str], rows: list[tuple[Any, ...]]) -> None:
         )
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
+
+
+def _copy(cursor: Any, table: str, names: list[str], rows: Any) -> None:
+    """PostgreSQL's COPY of ``rows`` into ``table``'s columns ``names``."""
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 COPY_THRESHOLD = 2000
@@ -318,9 +321,7 @@ def _upsert(
             stage = f"{table}_stage"
             definition = ", ".join(f"{c} {_COLUMN_TYPES.get(c, 'bigint')}" for c in names)
             cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({definition}) ON COMMIT DROP")
-            with cursor.cursor.copy(f"COPY {stage} ({', '.join(names)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            _copy(cursor, stage, names, rows)
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608 — our own names
                 f"SELECT {', '.join(names)} FROM {stage} {conflict}"
