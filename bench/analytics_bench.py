@@ -231,11 +231,13 @@ def child(args: argparse.Namespace) -> int:
     log = Path(args.log)
     expected = json.loads(Path(args.expected).read_text())
     server_before = _database_server_cpu()
-    cpu_before = _own_cpu() + _children_cpu()
+    own_before, children_before = _own_cpu(), _children_cpu()
     started = time.perf_counter()
     result = actions.import_log_file(site=site, path=log, workers=args.workers)
     seconds = time.perf_counter() - started
-    cpu = _own_cpu() + _children_cpu() - cpu_before  # the parser processes are joined
+    own, children = _own_cpu() - own_before, _children_cpu() - children_before
+    cpu = own + children  # the parser processes are joined
+    print(f"CPU s: importing process {own:.1f}, parser processes {children:.1f}")
     server_cpu = _database_server_cpu() - server_before
     if server_cpu:  # PostgreSQL's work for us, on the same machine: counted with ours
         print(f"PostgreSQL server process of the import: {server_cpu:.1f} CPU s")

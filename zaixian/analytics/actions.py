@@ -692,7 +692,8 @@ def _answer(store: _ImportStore, request: tuple[Any, ...]) -> Any:
 def _parser_process(
     pipe: Any, path: str, host: str, log_format: str, partition: int, partitions: int
 ) -> None:
-    """A parser process: counts its partition of every segment the parent sends."""
+    """A parser process: counts its partition of every segment the parent sends (the
+    segment's lines, its own part of them, or None: read it from the file)."""
     gc.disable()
     try:
         aggregator = rules.LogAggregator(
@@ -713,17 +714,20 @@ def _parser_process(
             message = pipe.recv()
             if message is None:
                 return
-            start, end, data = message
-            if data is None:
-                data = os.pread(descriptor, end - start, start)
+            start, end, inline = message
+            data = pipe.recv_bytes() if inline else os.pread(descriptor, end - start, start)
             aggregator.feed(data.decode("utf-8", "replace"))
+            del data
             pipe.send(("done", requests.finish(aggregator)))
     except Exception:  # reported to the parent, which raises it
         pipe.send(("error", traceback.format_exc()))
 
 
 class _ParserPool:
-    """``workers`` forked parser processes, each counting the visitors of its partition."""
+    """``workers`` forked parser processes, each counting the visitors of its partition.
+    For a format that starts with the address, this process splits each segment by address
+    (``rules.split_by_address``) and sends each one its part; otherwise each reads the whole
+    segment and keeps its addresses' lines (``rules.partition_of``)."""
 
     def __init__(
         self, *, store: _ImportStore, path: str, host: str, log_format: str, workers: int
@@ -731,13 +735,22 @@ class _ParserPool:
         geolocator()  # loaded once here, shared with the forked processes
         context = multiprocessing.get_context("fork")
         self.store = store
+        self.split = rules.address_first(log_format)
+        self.descriptor = os.open(path, os.O_RDONLY)
         self.connections: list[Any] = []
         self.processes: list[Any] = []
         for partition in range(workers):
             parent_end, child_end = context.Pipe()
             process = context.Process(
                 target=_parser_process,
-                args=(child_end, path, host, log_format, partition, workers),
+                args=(
+                    child_end,
+                    path,
+                    host,
+                    log_format,
+                    0 if self.split else partition,
+                    1 if self.split else workers,
+                ),
                 daemon=True,
             )
             process.start()
@@ -745,9 +758,21 @@ class _ParserPool:
             self.connections.append(parent_end)
             self.processes.append(process)
 
-    def send(self, segment: _LogSegment) -> None:
-        for pipe in self.connections:
-            pipe.send((segment.start, segment.end, segment.data))
+    def prepare(self, segment: _LogSegment) -> list[tuple[int, int, bytes | None]]:
+        """What to send each process for ``segment``: done while they count the one before."""
+        if not self.split:
+            return [(segment.start, segment.end, segment.data)] * len(self.connections)
+        data = segment.data
+        if data is None:
+            data = os.pread(self.descriptor, segment.end - segment.start, segment.start)
+        parts = rules.split_by_address(data, len(self.connections))
+        return [(segment.start, segment.end, part) for part in parts]
+
+    def send(self, messages: list[tuple[int, int, bytes | None]]) -> None:
+        for pipe, (start, end, data) in zip(self.connections, messages, strict=True):
+            pipe.send((start, end, data is not None))
+            if data is not None:
+                pipe.send_bytes(data)  # as it is, not pickled
 
     def gather(self) -> list[tuple[rules.LogSegment, list[rules.StoredState]]]:
         results: dict[int, Any] = {}
@@ -773,6 +798,7 @@ class _ParserPool:
             if process.is_alive():
                 process.terminate()
                 process.join()
+        os.close(self.descriptor)
 
 
 def import_log_file(
@@ -853,16 +879,20 @@ def _import_segments(
         pool = _ParserPool(
             store=store, path=str(path), host=host, log_format=log_format, workers=workers
         )
-        pool.send(segment)
+        pool.send(pool.prepare(segment))
     else:
         aggregator = rules.LogAggregator(host=host, log_format=log_format, locate=_place)
     try:
         while segment is not None:
             if pool is not None:
-                parts = pool.gather()
+                # The next segment is read (and split) while the processes count this one,
+                # and counted while this process writes this one.
                 following = next(segments, None)
-                if following is not None:  # the processes read it while this one writes
-                    pool.send(following)
+                prepared = pool.prepare(following) if following is not None else None
+                parts = pool.gather()
+                if prepared is not None:
+                    pool.send(prepared)
+                    del prepared
             else:
                 assert aggregator is not None  # noqa: S101 — set above without a pool
                 data = segment.data

@@ -513,17 +513,33 @@ LogHit = tuple[float, LogVisitorKey, str, Source, Agent, Place]
 _CACHE_LIMIT = 200_000
 
 
-_ADDRESS_ENDS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+def address_first(log_format: str) -> bool:
+    """Whether a format's lines start with the client's address (``split_by_address``)."""
+    return LOG_FORMATS.get(log_format, log_format).startswith("$remote_addr ")
 
 
-def partition_of_line(line: str, partitions: int) -> int:
-    """Which of ``partitions`` processes counts a line whose first field is the address:
-    the code of the address's last character modulo ``partitions`` for an ASCII letter or
-    digit (the end of an IPv4 or IPv6 address), partition 0 for anything else (lines not in
-    the format). All lines of a visitor (an address and a user agent) fall in one."""
-    at = line.find(" ")
-    last = line[at - 1] if at > 0 else ""
-    return ord(last) % partitions if last and last in _ADDRESS_ENDS else 0
+def split_by_address(data: bytes, partitions: int) -> list[bytes]:
+    """The whole lines of ``data`` (a format whose lines start with the address) in
+    ``partitions`` parts by the last byte of the line's first field modulo ``partitions``, so
+    all lines of an address (and so of a visitor) fall in one part; a line without a field
+    before a space goes to part 0. Found with ``bytes`` methods only, no regex: one pass by
+    the importing process instead of one per parser process."""
+    lines = data.split(b"\n")
+    if data.endswith(b"\n"):
+        lines.pop()  # the empty string after the last newline
+    parts: list[list[bytes]] = [[] for _ in range(partitions)]
+    first = parts[0].append
+    adders = [part.append for part in parts] * (256 // partitions + 1)
+    for line in lines:
+        at = line.find(b" ")
+        if at > 0:
+            adders[line[at - 1]](line)
+        else:
+            first(line)
+    for part in parts:
+        if part:
+            part.append(b"")  # joined: a newline after the last line too
+    return [b"\n".join(part) for part in parts]
 
 
 def partition_of(address: str, partitions: int) -> int:
@@ -559,7 +575,9 @@ class LogAggregator:
 
     With ``partitions`` > 1, this instance counts only the lines whose address falls in
     ``partition`` (``partition_of``), so several processes can read the same segment and
-    their deltas add up exactly (a visitor is counted by one process only).
+    their deltas add up exactly (a visitor is counted by one process only). For formats
+    that start with the address, splitting the segment first (``split_by_address``) and
+    giving each process its own part is cheaper: each one parses only its lines.
 
     Use: ``feed`` the lines of a segment, ``load_states`` for the visitors it returns from
     ``new_visitors`` (those seen before this import), ``finish_segment`` for the deltas,
@@ -588,11 +606,6 @@ class LogAggregator:
         self.locate = locate
         self.partition = partition
         self.partitions = partitions
-        spec = LOG_FORMATS.get(log_format, log_format)
-        self._address_first = spec.startswith("$remote_addr ")
-        # ``partition_of_line`` as sets of last characters, for a loop without calls.
-        self._own_ends = frozenset(c for c in _ADDRESS_ENDS if ord(c) % partitions == partition)
-        self._other_ends = frozenset(c for c in _ADDRESS_ENDS if ord(c) % partitions != partition)
         # Visitor states of this import: [last seen, pages of the visit, exit path,
         # segment last touched, hash or ""].
         self.states: dict[LogVisitorKey, list[Any]] = {}
@@ -684,34 +697,9 @@ class LogAggregator:
         lines = text.count("\n") + (bool(text) and not text.endswith("\n"))
         if partition == 0:
             self.lines += lines
-        hash_partitions = partitions
-        if partitions > 1 and self._address_first:
-            # Only this partition's lines are parsed: a line's partition is the last
-            # character of its address (``partition_of_line``), found without a regex.
-            split = text.split("\n")
-            if partition == 0:
-                others = self._other_ends
-                mine = [
-                    line
-                    for line in split
-                    if (line[at - 1] if (at := line.find(" ")) > 0 else "") not in others
-                ]
-                if text.endswith("\n"):
-                    mine.pop()  # the empty string after the last newline
-            else:
-                own = self._own_ends
-                mine = [
-                    line
-                    for line in split
-                    if (line[at - 1] if (at := line.find(" ")) > 0 else "") in own
-                ]
-            found = self.lines_pattern.findall("\n".join(mine))
-            self.bad_lines += len(mine) - len(found)
-            hash_partitions = 1
-        else:
-            found = self.lines_pattern.findall(text)
-            if partition == 0:  # lines not in the format belong to no partition: counted once
-                self.bad_lines += lines - len(found)
+        found = self.lines_pattern.findall(text)
+        if partition == 0:  # lines not in the format belong to no partition: counted once
+            self.bad_lines += lines - len(found)
         fields_of = self._fields
         summaries = self.summaries
         hits = self.hits
@@ -731,7 +719,7 @@ class LogAggregator:
         static_index = KIND_FIELDS[HitKind.STATIC]
         for fields in found:
             address, stamp, method, target, status, referrer, user_agent = fields_of(fields)
-            if hash_partitions > 1 and hash(address) % partitions != partition:
+            if partitions > 1 and hash(address) % partitions != partition:
                 continue
             if stamp != last_stamp:
                 parsed_time = time_of(stamp)

@@ -195,23 +195,27 @@ def test_a_failing_parser_process_stops_the_import_and_writes_nothing(
 
 
 @pytest.mark.parametrize("partitions", [2, 3])
-def test_every_line_is_counted_in_exactly_one_partition(partitions):
+@pytest.mark.parametrize("split", [True, False], ids=["split-by-address", "hash-filtered"])
+def test_every_line_is_counted_in_exactly_one_partition(partitions, split):
     lines = [*generate_log(lines=3000, addresses=400, seed=9), *odd_lines(), "\n", " x\n"]
     text = "".join(lines)
+    texts = (
+        [part.decode() for part in rules.split_by_address(text.encode(), partitions)]
+        if split
+        else [text] * partitions
+    )
+    assert all(texts)  # every part has lines
     parts = []
-    for partition in range(partitions):
+    for partition, part_text in enumerate(texts):
         aggregator = rules.LogAggregator(
             host="www.jc.test",
             log_format="combined",
             locate=lambda address: ("", "", ""),
-            partition=partition,
-            partitions=partitions,
+            partition=0 if split else partition,
+            partitions=1 if split else partitions,
         )
-        aggregator.feed(text)
+        aggregator.feed(part_text)
         parts.append(aggregator.finish_segment())
-        assert {rules.partition_of_line(line, partitions) for line in lines if line.strip()} >= {
-            partition
-        }
 
     assert sum(part.lines for part in parts) == len(lines)
     assert sum(part.bad_lines for part in parts) == 4
