@@ -558,6 +558,11 @@ def _plain_segments(path: Path, start: int) -> Iterator[_LogSegment]:
             position = end
 
 
+# What a partition stores of a segment: the states of visitors new to the store, and of
+# those stored before (``rules.LogAggregator.touched_states``).
+_StateRows = tuple[list[rules.StateRow], list[rules.StateRow]]
+
+
 @dataclass
 class _DayInfo:
     salt: str
@@ -599,7 +604,7 @@ class _ImportStore:
     def write(
         self,
         *,
-        parts: list[tuple[rules.LogSegment, list[rules.StoredState]]],
+        parts: list[tuple[rules.LogSegment, _StateRows]],
         from_offset: int,
         to_offset: int,
         lines: int,
@@ -608,10 +613,10 @@ class _ImportStore:
         site_id = self.site.pk
         summaries: dict[tuple[int, date], list[int]] = {}
         counts: Counter[tuple[int, date, str, str]] = Counter()
-        states: list[Any] = []
-        new_states: list[Any] = []
+        states: list[rules.StateRow] = []
+        new_states: list[rules.StateRow] = []
         page_views = 0
-        for segment, touched in parts:
+        for segment, (new, stored) in parts:
             page_views += segment.page_views
             for day, row in segment.summaries.items():
                 total = summaries.setdefault((site_id, day), [0] * len(rules.SUMMARY_FIELDS))
@@ -619,13 +624,12 @@ class _ImportStore:
                     total[index] += value
             for (day, dimension, value), n in segment.counts.items():
                 counts[(site_id, day, dimension, value)] += n
-            for day, visitor, last_seen, visit_pages, exit_path, is_new in touched:
-                (new_states if is_new else states).append(
-                    (site_id, day, visitor, last_seen, visit_pages, exit_path)
-                )
-        # In index order: the B-tree pages are each visited once.
-        states.sort(key=itemgetter(1, 2))
-        new_states.sort(key=itemgetter(1, 2))
+            new_states += new
+            states += stored
+        # By visitor hash: in index order within each day, so the B-tree pages are each
+        # visited about once. Each part comes sorted: the sort only merges them.
+        states.sort(key=itemgetter(2))
+        new_states.sort(key=itemgetter(2))
         with transaction.atomic():
             current = LogImport.objects.select_for_update().get(pk=self.record.pk)
             if current.offset != from_offset:
@@ -647,13 +651,12 @@ class _Requests:
     """How a partition's aggregator asks for salts and stored states: straight from the
     store in the importing process, or through a pipe from a parser process."""
 
-    def __init__(self, ask: Callable[[tuple[Any, ...]], Any]) -> None:
+    def __init__(self, ask: Callable[[tuple[Any, ...]], Any], *, site_id: int) -> None:
         self.ask = ask
+        self.site_id = site_id
         self.days: dict[date, _DayInfo] = {}
 
-    def finish(
-        self, aggregator: rules.LogAggregator
-    ) -> tuple[rules.LogSegment, list[rules.StoredState]]:
+    def finish(self, aggregator: rules.LogAggregator) -> tuple[rules.LogSegment, _StateRows]:
         seen = set(aggregator.summaries)
         wanted = seen - self.days.keys()
         if wanted:
@@ -678,7 +681,7 @@ class _Requests:
             )
         segment = aggregator.finish_segment()
         states = aggregator.touched_states(
-            lambda key: rules.visitor_hash(salt=days[key[0]].salt, ip=key[1], user_agent=key[2])
+            site_id=self.site_id, salts={day: info.salt for day, info in days.items()}
         )
         return segment, states
 
@@ -690,12 +693,18 @@ def _answer(store: _ImportStore, request: tuple[Any, ...]) -> Any:
 
 
 def _parser_process(
-    pipe: Any, path: str, host: str, log_format: str, partition: int, partitions: int
+    pipe: Any,
+    path: str,
+    site: tuple[int, str],
+    log_format: str,
+    partition: int,
+    partitions: int,
 ) -> None:
     """A parser process: counts its partition of every segment the parent sends (the
     segment's lines, its own part of them, or None: read it from the file)."""
     gc.disable()
     try:
+        site_id, host = site
         aggregator = rules.LogAggregator(
             host=host,
             log_format=log_format,
@@ -708,7 +717,7 @@ def _parser_process(
             pipe.send(request)
             return pipe.recv()
 
-        requests = _Requests(ask)
+        requests = _Requests(ask, site_id=site_id)
         descriptor = os.open(path, os.O_RDONLY)
         while True:
             message = pipe.recv()
@@ -746,7 +755,7 @@ class _ParserPool:
                 args=(
                     child_end,
                     path,
-                    host,
+                    (store.site.pk, host),
                     log_format,
                     0 if self.split else partition,
                     1 if self.split else workers,
@@ -774,7 +783,7 @@ class _ParserPool:
             if data is not None:
                 pipe.send_bytes(data)  # as it is, not pickled
 
-    def gather(self) -> list[tuple[rules.LogSegment, list[rules.StoredState]]]:
+    def gather(self) -> list[tuple[rules.LogSegment, _StateRows]]:
         results: dict[int, Any] = {}
         waiting = {id(c): c for c in self.connections}
         while waiting:
@@ -874,7 +883,7 @@ def _import_segments(
     host = store.site.hostname
     pool: _ParserPool | None = None
     aggregator: rules.LogAggregator | None = None
-    requests = _Requests(lambda request: _answer(store, request))
+    requests = _Requests(lambda request: _answer(store, request), site_id=store.site.pk)
     if workers > 1:
         pool = _ParserPool(
             store=store, path=str(path), host=host, log_format=log_format, workers=workers

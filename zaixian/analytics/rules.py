@@ -560,9 +560,9 @@ class LogSegment:
     lines: int
 
 
-# A visitor state to store: (day as ISO text, visitor hash, last seen, pages of the visit,
-# exit path, whether it is stored for the first time).
-StoredState = tuple[str, str, float, int, str, bool]
+# A visitor state to store: (site id, day as ISO text, visitor hash, last seen, pages of the
+# visit, exit path), a row of ``VisitorDay``.
+StateRow = tuple[int, str, str, float, int, str]
 
 
 class LogAggregator:
@@ -883,22 +883,33 @@ class LogAggregator:
         self._start_segment()
         return result
 
-    def touched_states(self, visitor_hash_of: Callable[[LogVisitorKey], str]) -> list[StoredState]:
-        """(day as ISO text, visitor hash, last seen, pages of the visit, exit path, whether
-        it is stored for the first time) of the visitors the last finished segment touched,
-        to store. A visitor is stored for the first time unless an earlier segment stored it
-        or its state was loaded (``load_states``): the only ones hashed already."""
-        rows = []
+    def touched_states(
+        self, *, site_id: int, salts: dict[date, str]
+    ) -> tuple[list[StateRow], list[StateRow]]:
+        """The states of the visitors the last finished segment touched, to store: those
+        stored for the first time, and those stored before (by an earlier segment, or
+        loaded with ``load_states``: the only ones hashed already), each sorted by visitor
+        hash (so the writer's merge of several partitions' rows is cheap, and it inserts
+        in index order within each day)."""
+        new: list[StateRow] = []
+        stored: list[StateRow] = []
         states = self.states
         days: dict[date, str] = {}
         for key in self.last_touched:
             state = states[key]
-            is_new = not state[4]
-            if is_new:
-                state[4] = visitor_hash_of(key)
-            day = days.get(key[0]) or days.setdefault(key[0], key[0].isoformat())
-            rows.append((day, state[4], state[0], state[1], state[2], is_new))
-        return rows
+            day = key[0]
+            iso = days.get(day) or days.setdefault(day, day.isoformat())
+            if state[4]:
+                stored.append((site_id, iso, state[4], state[0], state[1], state[2]))
+                continue
+            state[4] = digest = visitor_hash(salt=salts[day], ip=key[1], user_agent=key[2])
+            new.append((site_id, iso, digest, state[0], state[1], state[2]))
+        new.sort(key=_visitor_of_row)
+        stored.sort(key=_visitor_of_row)
+        return new, stored
+
+
+_visitor_of_row = itemgetter(2)
 
 
 def _hit_time(hit: LogHit) -> float:
