@@ -511,6 +511,13 @@ Agent = tuple[str, str, str]
 LogHit = tuple[float, LogVisitorKey, str, Source, Agent, Place]
 
 _CACHE_LIMIT = 200_000
+# A status (three digits, as logged) → the summary field of its kind, for errors and
+# redirects (``classify_request``); a status compares with another as text as in number.
+_STATUS_FIELDS = {
+    f"{code:03d}": KIND_FIELDS[HitKind.ERROR if code >= 400 else HitKind.REDIRECT]
+    for code in range(1000)
+    if code >= 400 or (300 <= code < 400 and code != 304)
+}
 
 
 def address_first(log_format: str) -> bool:
@@ -595,14 +602,14 @@ class LogAggregator:
         self.host = host
         self.lines_pattern = compile_log_format(log_format, whole_text=True)
         groups = self.lines_pattern.groupindex
-        # findall's tuples → (address, time, method, path, status, referrer, user agent); a
-        # field the format lacks is the always empty last group.
-        self._fields = itemgetter(
-            *(
-                groups.get(name, groups["_none"]) - 1
-                for name in ("ip", "time", "method", "path", "status", "referrer", "ua")
-            )
-        )
+        # findall's tuples → (address, time, method, path, status, referrer, user agent, "");
+        # a field the format lacks is the always empty last group. Formats with the fields
+        # in that order (combined) need no rearranging.
+        order = [
+            groups.get(name, groups["_none"])
+            for name in ("ip", "time", "method", "path", "status", "referrer", "ua", "_none")
+        ]
+        self._fields = None if order == list(range(1, 9)) else itemgetter(*(i - 1 for i in order))
         self.locate = locate
         self.partition = partition
         self.partitions = partitions
@@ -700,13 +707,14 @@ class LogAggregator:
         found = self.lines_pattern.findall(text)
         if partition == 0:  # lines not in the format belong to no partition: counted once
             self.bad_lines += lines - len(found)
-        fields_of = self._fields
+        rows = found if self._fields is None else map(self._fields, found)
         summaries = self.summaries
         hits = self.hits
         agent_of, path_of, time_of = self._agent, self._path, self._time
         place_of, source_of = self._place, self._source
         agents, paths = self._agents, self._paths
         places, sources = self._places, self._sources
+        status_fields = _STATUS_FIELDS
         last_stamp = ""
         day: date | None = None
         row: list[int] = []
@@ -714,11 +722,8 @@ class LogAggregator:
         last_time = self._last_time
         ordered = self.ordered
         bot_index = KIND_FIELDS[HitKind.BOT]
-        error_index = KIND_FIELDS[HitKind.ERROR]
-        redirect_index = KIND_FIELDS[HitKind.REDIRECT]
         static_index = KIND_FIELDS[HitKind.STATIC]
-        for fields in found:
-            address, stamp, method, target, status, referrer, user_agent = fields_of(fields)
+        for address, stamp, method, target, status, referrer, user_agent, _ in rows:
             if partitions > 1 and hash(address) % partitions != partition:
                 continue
             if stamp != last_stamp:
@@ -739,17 +744,14 @@ class LogAggregator:
             if agent[0] or path == "/robots.txt":
                 row[bot_index] += 1
                 continue
-            code = int(status)
-            if code >= 400:
-                row[error_index] += 1
-                continue
-            if 300 <= code < 400 and code != 304:
-                row[redirect_index] += 1
+            field = status_fields.get(status)  # errors and redirects
+            if field is not None:
+                row[field] += 1
                 continue
             if known_path[2]:
                 row[static_index] += 1
                 continue
-            if (method != "GET" and method != "HEAD") or code < 200:
+            if (method != "GET" and method != "HEAD") or status < "200":
                 continue
             if timestamp < last_time:
                 ordered = False
@@ -796,28 +798,33 @@ class LogAggregator:
         touched = self.touched
         segment = self.segment
         summaries = self.summaries
-        pages: dict[tuple[date, str], int] = {}
+        # Page views by day and by day and page, counted at C speed.
+        days_of_hits = list(map(_day_of_key, map(_key_of_hit, hits)))
+        for day, n in Counter(days_of_hits).items():
+            row = summaries.get(day)  # type: ignore[assignment]
+            if row is None:
+                row = summaries[day] = [0] * len(SUMMARY_FIELDS)
+            row[_PAGE_VIEWS] += n
+        pages = Counter(zip(days_of_hits, map(_path_of_hit, hits), strict=True))
+        del days_of_hits
         entries: dict[tuple[date, str], int] = {}
         exits: dict[tuple[date, str], int] = {}
         sources: dict[tuple[date, Source], int] = {}
         agents: dict[tuple[date, Agent], int] = {}
         places: dict[tuple[date, Place], int] = {}
         timeout = VISIT_TIMEOUT_SECONDS
-        row: list[int] = []
+        visitors_field, visits_field = _VISITORS, _VISITS
+        bounces_field, duration_field = _BOUNCES, _DURATION
+        row = []
         row_day: date | None = None
         for timestamp, key, path, source, agent, place in hits:
             day = key[0]
             if day is not row_day:
                 row_day = day
-                row = summaries.get(day)  # type: ignore[assignment]
-                if row is None:
-                    row = summaries[day] = [0] * len(SUMMARY_FIELDS)
-            row[_PAGE_VIEWS] += 1
-            page = (day, path)
-            pages[page] = pages.get(page, 0) + 1
+                row = summaries[day]
             state = states.get(key)
             if state is None:
-                row[_VISITORS] += 1
+                row[visitors_field] += 1
                 states[key] = [timestamp, 1, path, segment, ""]
                 touched.append(key)
             elif timestamp - state[0] > timeout:
@@ -830,20 +837,22 @@ class LogAggregator:
                     state[3] = segment
                     touched.append(key)
                 if state[1] == 1:
-                    row[_BOUNCES] -= 1
+                    row[bounces_field] -= 1
                 state[1] += 1
                 if timestamp >= state[0]:
-                    row[_DURATION] += int(timestamp - state[0])
+                    row[duration_field] += int(timestamp - state[0])
                     state[0] = timestamp
                     if state[2] != path:
                         exit_key = (day, state[2])
                         exits[exit_key] = exits.get(exit_key, 0) - 1
+                        page = (day, path)
                         exits[page] = exits.get(page, 0) + 1
                         state[2] = path
                 continue
             # A new visit.
-            row[_VISITS] += 1
-            row[_BOUNCES] += 1
+            row[visits_field] += 1
+            row[bounces_field] += 1
+            page = (day, path)
             entries[page] = entries.get(page, 0) + 1
             exits[page] = exits.get(page, 0) + 1
             source_key = (day, source)
@@ -914,6 +923,11 @@ _visitor_of_row = itemgetter(2)
 
 def _hit_time(hit: LogHit) -> float:
     return hit[0]
+
+
+_key_of_hit = itemgetter(1)
+_day_of_key = itemgetter(0)
+_path_of_hit = itemgetter(2)
 
 
 # The map of China by province --------------------------------------------------------------
