@@ -129,6 +129,25 @@ def test_fast_import_equals_the_straightforward_computation(
     assert len(expected[0]) == 3
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_line_without_its_closing_quote_does_not_swallow_the_next(portal, tmp_path, workers):
+    """The fast pattern lets the time, a referrer or a user agent run across a newline;
+    where one does, the segment is parsed again with the strict pattern, so the broken line
+    alone is bad."""
+    lines = list(generate_log(lines=2000, addresses=300, seed=12))
+    good = log_line("221.204.0.9", at(20, 9), "/zwgk/")
+    lines[700:700] = [good.rsplit('"', 1)[0] + "\n"]  # the user agent's quote is cut off
+    lines[1300:1300] = [good.split(' "-"')[0] + ' "https://www.baidu.com/s?wd=x\n']  # cut short
+    lines[1600:1600] = [good.split(":09:")[0] + "\n"]  # in the time
+    path = tmp_path / "access.log"
+    path.write_text("".join(lines))
+
+    result = actions.import_log_file(site=portal, path=path, workers=workers)
+
+    assert (result.lines, result.bad_lines) == (2003, 3)
+    assert stored(portal) == straightforward(lines, site_id=portal.pk, host=portal.hostname)
+
+
 def test_segments_end_on_whole_lines_and_leave_a_line_being_written(portal, tmp_path, settings):
     lines = list(generate_log(lines=3000, addresses=500, seed=2))
     path = tmp_path / "access.log"
