@@ -414,6 +414,24 @@ class PurgeResult:
     salts: int
 
 
+# A site's rows in these tables can number millions (a visitor state per visitor and day).
+_SITE_TABLES = (PageView, VisitorDay, DailySummary, DailyCount, LogImport)
+
+
+def delete_site_figures(*, site_id: int) -> None:
+    """Delete a site's analytics rows with one ``DELETE`` per table, before the site is
+    deleted (``signal_handlers``; to the ORM these tables' sites are ``DO_NOTHING``). The
+    ORM's cascade would load every row and delete it by its key (the models have
+    ``post_delete`` receivers, so it is no bulk delete): for a year of visitor states,
+    hours and gigabytes."""
+    with connection.cursor() as cursor:
+        for model in _SITE_TABLES:
+            cursor.execute(
+                f"DELETE FROM {model._meta.db_table} WHERE site_id = %s",  # noqa: S608 — ours
+                [site_id],
+            )
+
+
 def purge_analytics(*, today: date | None = None) -> PurgeResult:
     """Delete raw page views and visitor states older than ``ANALYTICS_RAW_RETENTION_DAYS``
     (after rolling up what is left) and every salt of a day before yesterday (yesterday's

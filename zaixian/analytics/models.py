@@ -33,7 +33,7 @@ class PageView(models.Model):
 
     # No index of its own: the table's unique constraint (or index) starts with the site.
     site = models.ForeignKey(
-        "wagtailcore.Site", on_delete=models.CASCADE, related_name="+", db_index=False
+        "wagtailcore.Site", on_delete=models.DO_NOTHING, related_name="+", db_index=False
     )
     time = models.DateTimeField()
     day = models.DateField()
@@ -80,13 +80,16 @@ class VisitorDay(models.Model):
 
     An import of a million log lines writes about 400,000 of these, so the table is lean:
     its primary key is (site, day, visitor), its only index, and its site has no database
-    foreign key (the deferred check of every row cost PostgreSQL more CPU than the rows;
-    deleting a site still deletes its states, through the ORM's cascade)."""
+    foreign key (the deferred check of every row cost PostgreSQL more CPU than the rows).
+
+    The bulk tables' sites are ``DO_NOTHING`` to the ORM: a site about to be deleted loses
+    their rows with one ``DELETE`` per table (``actions.delete_site_figures``), where the
+    ORM's cascade would load every row and delete it by its key."""
 
     pk = models.CompositePrimaryKey("site", "day", "visitor")
     site = models.ForeignKey(
         "wagtailcore.Site",
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_index=False,
         db_constraint=False,
@@ -107,7 +110,7 @@ class DailySummary(models.Model):
 
     # No index of its own: the table's unique constraint (or index) starts with the site.
     site = models.ForeignKey(
-        "wagtailcore.Site", on_delete=models.CASCADE, related_name="+", db_index=False
+        "wagtailcore.Site", on_delete=models.DO_NOTHING, related_name="+", db_index=False
     )
     day = models.DateField()
     page_views = models.BigIntegerField(default=0)
@@ -154,7 +157,7 @@ class DailyCount(models.Model):
 
     # No index of its own: the table's unique constraint (or index) starts with the site.
     site = models.ForeignKey(
-        "wagtailcore.Site", on_delete=models.CASCADE, related_name="+", db_index=False
+        "wagtailcore.Site", on_delete=models.DO_NOTHING, related_name="+", db_index=False
     )
     day = models.DateField()
     dimension = models.CharField(max_length=16, choices=Dimension.choices)
@@ -180,7 +183,7 @@ class LogImport(models.Model):
 
     # No index of its own: the table's unique constraint (or index) starts with the site.
     site = models.ForeignKey(
-        "wagtailcore.Site", on_delete=models.CASCADE, related_name="+", db_index=False
+        "wagtailcore.Site", on_delete=models.DO_NOTHING, related_name="+", db_index=False
     )
     fingerprint = models.CharField(max_length=64)
     name = models.CharField(max_length=500)

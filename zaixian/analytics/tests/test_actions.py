@@ -3,7 +3,8 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from zaixian.analytics import actions
@@ -329,16 +330,24 @@ def test_states_believed_new_but_stored_meanwhile_are_updated(portal):
     ) == {("a" * 16, 2.0, 3, "/b/"), ("b" * 16, 5.0, 1, "/c/")}
 
 
-def test_deleting_a_site_deletes_its_visitor_states(portal):
-    VisitorDay.objects.create(
-        site=portal,
-        day=date(2026, 11, 20),
-        visitor="a" * 16,
-        last_seen=1.0,
-        visit_pages=1,
-        exit_path="/a/",
-    )
+def test_deleting_a_site_deletes_its_figures_in_bulk(portal, farm):
+    for site in (portal, farm):
+        VisitorDay.objects.bulk_create(
+            VisitorDay(
+                site=site,
+                day=date(2026, 11, 20),
+                visitor=f"{n:016x}",
+                last_seen=1.0,
+                visit_pages=1,
+                exit_path="/a/",
+            )
+            for n in range(50)
+        )
 
-    portal.delete()
+    with CaptureQueriesContext(connection) as queries:
+        portal.delete()
 
-    assert not VisitorDay.objects.exists()
+    touching = [q["sql"] for q in queries if "analytics_visitorday" in q["sql"]]
+    assert len(touching) == 1  # one DELETE, not the cascade's row by row
+    assert not VisitorDay.objects.filter(site_id=portal.pk).exists()
+    assert VisitorDay.objects.filter(site=farm).count() == 50
