@@ -551,8 +551,10 @@ def _segments(handle: IO[bytes], start: int, batch_lines: int | None) -> Iterato
 
 def _plain_segments(path: Path, start: int) -> Iterator[_LogSegment]:
     """Segments of a plain log as byte ranges, found without reading the text: each ends
-    with the line that crosses the next ``SEGMENT_BYTES``; the text after the last newline
-    (a line still being written) is left for the next import."""
+    with the line that crosses its size; the text after the last newline (a line still
+    being written) is left for the next import. The first and last segments are a quarter
+    of ``SEGMENT_BYTES`` (the parser processes wait for the first to be split, and the
+    importing process writes the last alone), the others whole."""
     with path.open("rb") as handle:
         size = handle.seek(0, os.SEEK_END)
         end_of_lines = size
@@ -565,8 +567,16 @@ def _plain_segments(path: Path, start: int) -> Iterator[_LogSegment]:
                 break
             end_of_lines = block
         position = start
+        quarter = max(1, SEGMENT_BYTES // 4)
         while position < end_of_lines:
-            end = position + SEGMENT_BYTES
+            left = end_of_lines - position
+            if position == start or left <= quarter:
+                length = quarter
+            elif left <= SEGMENT_BYTES + quarter:
+                length = left - quarter  # the rest is the last, short segment
+            else:
+                length = SEGMENT_BYTES
+            end = position + length
             if end >= end_of_lines:
                 end = end_of_lines
             else:
