@@ -246,15 +246,23 @@ class HitKind:
     OTHER = "other"
 
 
-def classify_request(*, method: str, path: str, status: int, user_agent: str) -> str:
-    """What a logged request counts as: bots first, then errors (4xx/5xx), redirects (3xx but
-    304, a cached page view), static files, then page views (GET and HEAD of pages)."""
-    if is_bot_user_agent(user_agent) or path == "/robots.txt":
-        return HitKind.BOT
+def status_kind(status: int) -> str | None:
+    """An error (4xx/5xx) or a redirect (3xx but 304, a cached page view), else None."""
     if status >= 400:
         return HitKind.ERROR
     if 300 <= status < 400 and status != 304:
         return HitKind.REDIRECT
+    return None
+
+
+def classify_request(*, method: str, path: str, status: int, user_agent: str) -> str:
+    """What a logged request counts as: bots first, then errors and redirects
+    (``status_kind``), static files, then page views (GET and HEAD of pages)."""
+    if is_bot_user_agent(user_agent) or path == "/robots.txt":
+        return HitKind.BOT
+    kind = status_kind(status)
+    if kind is not None:
+        return kind
     if is_static_path(path):
         return HitKind.STATIC
     if method not in ("GET", "HEAD") or status < 200:
@@ -524,11 +532,9 @@ LogHit = tuple[float, LogVisitorKey, str, Source, Agent, Place]
 
 _CACHE_LIMIT = 200_000
 # A status (three digits, as logged) → the summary field of its kind, for errors and
-# redirects (``classify_request``); a status compares with another as text as in number.
+# redirects (``status_kind``); a status compares with another as text as in number.
 _STATUS_FIELDS = {
-    f"{code:03d}": KIND_FIELDS[HitKind.ERROR if code >= 400 else HitKind.REDIRECT]
-    for code in range(1000)
-    if code >= 400 or (300 <= code < 400 and code != 304)
+    f"{code:03d}": KIND_FIELDS[kind] for code in range(1000) if (kind := status_kind(code))
 }
 
 
