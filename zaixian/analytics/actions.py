@@ -235,8 +235,9 @@ def write_deltas(
     """Add daily deltas (per site and day; per site, day, dimension and value) and store
     visitor states (site, day, visitor, last seen, pages of the visit, exit page), in the
     caller's transaction. ``INSERT … ON CONFLICT DO UPDATE`` adds atomically on SQLite and
-    PostgreSQL alike, so writers never lose each other's counts; on PostgreSQL large sets
-    go through ``COPY`` into a temporary table first. ``new_states`` are states of visitors
+    PostgreSQL alike, so writers never lose each other's counts; on PostgreSQL a set is
+    one statement (its columns as arrays), a large one copied into a staging table
+    first. ``new_states`` are states of visitors
     the writer believes not stored yet: inserted plainly (on PostgreSQL copied straight
     into the table, a third of the server's CPU of an upsert), or upserted after all if
     another writer stored one meanwhile."""
@@ -287,16 +288,19 @@ def _copy(cursor: Any, table: str, names: list[str], rows: Any) -> None:
             copy.write_row(row)
 
 
-COPY_THRESHOLD = 2000
+# On PostgreSQL, sets of this many rows or more are copied into a staging table first
+# (``COPY`` costs the client less per row than dumping arrays); smaller ones go as arrays.
+COPY_THRESHOLD = 5000
+# PostgreSQL types of the written columns; any other column is a count.
 _COLUMN_TYPES = {
     "site_id": "integer",
     "day": "date",
-    "dimension": "varchar(16)",
-    "value": "varchar(500)",
-    "visitor": "varchar(16)",
+    "dimension": "varchar",
+    "value": "varchar",
+    "visitor": "varchar",
     "last_seen": "double precision",
     "visit_pages": "integer",
-    "exit_path": "varchar(500)",
+    "exit_path": "varchar",
 }
 
 
@@ -316,22 +320,30 @@ def _upsert(
     else:
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
     conflict = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    insert = f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608 — our own names
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
             stage = f"{table}_stage"
             definition = ", ".join(f"{c} {_COLUMN_TYPES.get(c, 'bigint')}" for c in names)
             cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({definition}) ON COMMIT DROP")
             _copy(cursor, stage, names, rows)
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608 — our own names
-                f"SELECT {', '.join(names)} FROM {stage} {conflict}"
-            )
+            cursor.execute(f"{insert}SELECT {', '.join(names)} FROM {stage} {conflict}")
             cursor.execute(f"DROP TABLE {stage}")
             return
-        sql = (
-            f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608 — our own names
-            f"VALUES ({', '.join(['%s'] * len(names))}) {conflict}"
-        )
+        if connection.vendor == "postgresql":
+            # One statement of one array per column: a statement per row (executemany)
+            # costs the server far more than its row.
+            types = [_COLUMN_TYPES.get(c, "bigint") for c in names]
+            arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+            cursor.execute(
+                f"{insert}SELECT * FROM unnest({arrays}) {conflict}",
+                [  # an array holds one type: a time stamp may come as an int
+                    list(map(float, column) if kind == "double precision" else column)
+                    for kind, column in zip(types, zip(*rows, strict=True), strict=True)
+                ],
+            )
+            return
+        sql = f"{insert}VALUES ({', '.join(['%s'] * len(names))}) {conflict}"
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
 
