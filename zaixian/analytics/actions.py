@@ -565,9 +565,10 @@ def _segments(handle: IO[bytes], start: int, batch_lines: int | None) -> Iterato
 def _plain_segments(path: Path, start: int) -> Iterator[_LogSegment]:
     """Segments of a plain log as byte ranges, found without reading the text: each ends
     with the line that crosses its size; the text after the last newline (a line still
-    being written) is left for the next import. The first and last segments are a quarter
-    of ``SEGMENT_BYTES`` (the parser processes wait for the first to be split, and the
-    importing process writes the last alone), the others whole."""
+    being written) is left for the next import. The first segment is a quarter of
+    ``SEGMENT_BYTES`` (the parser processes wait for it to be split) and the last an eighth
+    (the importing process writes it alone); the others share the rest evenly, each about
+    ``SEGMENT_BYTES``."""
     with path.open("rb") as handle:
         size = handle.seek(0, os.SEEK_END)
         end_of_lines = size
@@ -580,15 +581,16 @@ def _plain_segments(path: Path, start: int) -> Iterator[_LogSegment]:
                 break
             end_of_lines = block
         position = start
-        quarter = max(1, SEGMENT_BYTES // 4)
+        first, last = max(1, SEGMENT_BYTES // 4), max(1, SEGMENT_BYTES // 8)
         while position < end_of_lines:
             left = end_of_lines - position
-            if position == start or left <= quarter:
-                length = quarter
-            elif left <= SEGMENT_BYTES + quarter:
-                length = left - quarter  # the rest is the last, short segment
-            else:
-                length = SEGMENT_BYTES
+            if left <= last:
+                length = left
+            elif position == start:
+                length = first
+            else:  # what comes before the last segment, in segments of about SEGMENT_BYTES
+                count = max(1, round((left - last) / SEGMENT_BYTES))
+                length = -(-(left - last) // count)
             end = position + length
             if end >= end_of_lines:
                 end = end_of_lines
@@ -763,7 +765,10 @@ def _parser_process(
         while True:
             message = pipe.recv()
             if message is None:
-                return
+                # Straight out: freeing the counts and states object by object would keep
+                # the parent waiting; this process holds nothing else to close or flush.
+                pipe.close()
+                os._exit(0)
             start, end, inline = message
             data = pipe.recv_bytes() if inline else os.pread(descriptor, end - start, start)
             aggregator.feed(data.decode("utf-8", "replace"))

@@ -182,6 +182,25 @@ def test_a_second_log_of_the_same_days_continues_the_visitors_and_visits(portal,
     assert date(2026, 11, 20) in summaries
 
 
+def test_plain_segments_are_short_first_and_last_and_even_between(tmp_path, monkeypatch):
+    path = tmp_path / "access.log"
+    path.write_bytes(b"".join(b"%05d %s\n" % (n, b"x" * 93) for n in range(2000)))  # 100 bytes
+    monkeypatch.setattr(actions, "SEGMENT_BYTES", 40_000)
+
+    for start in (0, 30_000):
+        segments = list(actions._plain_segments(path, start))
+        sizes = [segment.end - segment.start for segment in segments]
+
+        assert segments[0].start == start
+        assert segments[-1].end == 200_000
+        assert all(a.end == b.start for a, b in zip(segments, segments[1:], strict=False))
+        assert all(size % 100 == 0 for size in sizes)  # whole lines
+        assert 10_000 <= sizes[0] <= 10_100  # a quarter, to the end of its last line
+        assert sizes[-1] <= 5_000  # an eighth
+        assert max(sizes[1:-1]) - min(sizes[1:-1]) <= 100  # the rest evenly
+        assert all(30_000 <= size <= 60_000 for size in sizes[1:-1])
+
+
 def test_copy_path_on_postgresql_writes_the_same(portal, tmp_path, monkeypatch):
     """On PostgreSQL every write goes through COPY here (on SQLite nothing changes)."""
     monkeypatch.setattr(actions, "COPY_THRESHOLD", 1)
