@@ -721,11 +721,14 @@ class LogAggregator:
             return None
         return minute[0], minute[1] + int(seconds)
 
-    def _find_lines(self, text: str) -> list[tuple[str, ...]]:
-        """The fields of ``text``'s lines in the format: the loose pattern's matches unless
-        a long field of one ran across a newline (a line cut short), then the strict
-        pattern's."""
+    def _find_lines(self, text: str, lines: int) -> list[tuple[str, ...]]:
+        """The fields of ``text``'s ``lines`` lines in the format: the loose pattern's
+        matches unless a long field of one ran across a newline (a line cut short), then
+        the strict pattern's."""
         found = self.loose_pattern.findall(text)
+        if len(found) == lines:
+            # Every line starts a match (``^``), so none ran into the next line.
+            return found  # type: ignore[no-any-return]
         long_fields = [map(itemgetter(index), found) for index in self._long_groups]
         if long_fields and "\n" in "".join(chain.from_iterable(long_fields)):
             return self.lines_pattern.findall(text)  # type: ignore[no-any-return]
@@ -737,7 +740,7 @@ class LogAggregator:
         lines = text.count("\n") + (bool(text) and not text.endswith("\n"))
         if partition == 0:
             self.lines += lines
-        found = self._find_lines(text)
+        found = self._find_lines(text, lines)
         if partition == 0:  # lines not in the format belong to no partition: counted once
             self.bad_lines += lines - len(found)
         rows = found if self._fields is None else map(self._fields, found)
