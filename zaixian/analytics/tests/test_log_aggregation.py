@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 from collections import Counter
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -193,7 +194,7 @@ def test_plain_segments_are_short_first_and_last_and_even_between(tmp_path, monk
 
         assert segments[0].start == start
         assert segments[-1].end == 200_000
-        assert all(a.end == b.start for a, b in zip(segments, segments[1:], strict=False))
+        assert all(a.end == b.start for a, b in pairwise(segments))
         assert all(size % 100 == 0 for size in sizes)  # whole lines
         assert 10_000 <= sizes[0] <= 10_100  # a quarter, to the end of its last line
         assert sizes[-1] <= 5_000  # an eighth
