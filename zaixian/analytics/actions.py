@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import chain
 from multiprocessing import connection as mp_connection
 from operator import itemgetter
 from pathlib import Path
@@ -229,18 +230,18 @@ def write_deltas(
     *,
     summaries: dict[tuple[int, date], list[int]],
     counts: Counter[tuple[int, date, str, str]] | dict[tuple[int, date, str, str], int],
-    states: list[list[Any]] | list[tuple[Any, ...]],
-    new_states: list[tuple[Any, ...]] | None = None,
+    states: list[list[Any]] | list[tuple[Any, ...]] | bytes,
+    new_states: list[tuple[Any, ...]] | bytes | None = None,
 ) -> None:
     """Add daily deltas (per site and day; per site, day, dimension and value) and store
     visitor states (site, day, visitor, last seen, pages of the visit, exit page), in the
     caller's transaction. ``INSERT … ON CONFLICT DO UPDATE`` adds atomically on SQLite and
     PostgreSQL alike, so writers never lose each other's counts; on PostgreSQL a set is
     one statement (its columns as arrays), a large one copied into a staging table
-    first. ``new_states`` are states of visitors
-    the writer believes not stored yet: inserted plainly (on PostgreSQL copied straight
-    into the table, a third of the server's CPU of an upsert), or upserted after all if
-    another writer stored one meanwhile."""
+    first. States may come as COPY text on PostgreSQL (``_copy_text``). ``new_states`` are
+    states of visitors the writer believes not stored yet: inserted plainly (on PostgreSQL
+    copied straight into the table, a third of the server's CPU of an upsert), or upserted
+    after all if another writer stored one meanwhile."""
     _upsert(
         DailySummary._meta.db_table,
         ["site_id", "day"],
@@ -266,7 +267,7 @@ def write_deltas(
     _upsert(VisitorDay._meta.db_table, state_keys, state_columns, states, add=False)
 
 
-def _insert(table: str, names: list[str], rows: list[tuple[Any, ...]]) -> None:
+def _insert(table: str, names: list[str], rows: list[tuple[Any, ...]] | bytes) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The raw cursor's errors as Django's (a unique violation as IntegrityError).
@@ -282,8 +283,11 @@ def _insert(table: str, names: list[str], rows: list[tuple[Any, ...]]) -> None:
 
 
 def _copy(cursor: Any, table: str, names: list[str], rows: Any) -> None:
-    """PostgreSQL's COPY of ``rows`` into ``table``'s columns ``names``."""
+    """PostgreSQL's COPY of ``rows`` (or of their COPY text) into ``table``'s ``names``."""
     with cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
+        if isinstance(rows, bytes):
+            copy.write(rows)
+            return
         for row in rows:
             copy.write_row(row)
 
@@ -308,10 +312,12 @@ def _upsert(
     table: str,
     keys: list[str],
     columns: list[str],
-    rows: list[list[Any]] | list[tuple[Any, ...]],
+    rows: list[list[Any]] | list[tuple[Any, ...]] | bytes,
     *,
     add: bool,
 ) -> None:
+    """Add (``add``) or set ``columns`` of ``rows`` by ``keys``; ``rows`` may be COPY
+    text on PostgreSQL."""
     if not rows:
         return
     names = [*keys, *columns]
@@ -323,7 +329,9 @@ def _upsert(
     # Every name in these statements is our own (no user input): S608 does not apply.
     insert = f"INSERT INTO {table} ({', '.join(names)}) "
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
+        if connection.vendor == "postgresql" and (
+            isinstance(rows, bytes) or len(rows) >= COPY_THRESHOLD
+        ):
             stage = f"{table}_stage"
             definition = ", ".join(f"{c} {_COLUMN_TYPES.get(c, 'bigint')}" for c in names)
             cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({definition}) ON COMMIT DROP")
@@ -602,8 +610,36 @@ def _plain_segments(path: Path, start: int) -> Iterator[_LogSegment]:
 
 
 # What a partition stores of a segment: the states of visitors new to the store, and of
-# those stored before (``rules.LogAggregator.touched_states``).
-_StateRows = tuple[list[rules.StateRow], list[rules.StateRow]]
+# those stored before (``rules.LogAggregator.touched_states``), as rows or, for
+# PostgreSQL, as COPY text (``_copy_text``).
+_StateRows = tuple[list[rules.StateRow], list[rules.StateRow]] | tuple[bytes, bytes]
+
+# COPY's text format: a backslash starts an escape; tab, newline and return end a field
+# or a row.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(rows: list[rules.StateRow]) -> bytes:
+    """Visitor states as PostgreSQL COPY text, one line per state sorted by its start
+    (site, day, visitor: the table's key). Made in the parser processes, so the importing
+    process only merges the sorted lines and hands them to ``COPY``."""
+    lines = [
+        f"{site}\t{day}\t{visitor}\t{last_seen!r}\t{pages}\t{path.translate(_COPY_ESCAPES)}\n"
+        for site, day, visitor, last_seen, pages, path in rows
+    ]
+    lines.sort()
+    return "".join(lines).encode("utf-8")
+
+
+def _merge_copy_text(parts: list[bytes]) -> bytes:
+    """Sorted COPY texts as one, still sorted (the sort finds and merges the sorted runs)."""
+    parts = [part for part in parts if part]
+    if len(parts) < 2:
+        return parts[0] if parts else b""
+    lines = list(chain.from_iterable(part[:-1].split(b"\n") for part in parts))
+    lines.sort()
+    lines.append(b"")
+    return b"\n".join(lines)
 
 
 @dataclass
@@ -658,6 +694,7 @@ class _ImportStore:
         counts: Counter[tuple[int, date, str, str]] = Counter()
         states: list[rules.StateRow] = []
         new_states: list[rules.StateRow] = []
+        copied: list[tuple[bytes, bytes]] = []
         page_views = 0
         for segment, (new, stored) in parts:
             page_views += segment.page_views
@@ -667,12 +704,20 @@ class _ImportStore:
                     total[index] += value
             for (day, dimension, value), n in segment.counts.items():
                 counts[(site_id, day, dimension, value)] += n
+            if isinstance(new, bytes):
+                copied.append((new, stored))  # type: ignore[arg-type]
+                continue
             new_states += new
             states += stored
-        # By visitor hash: in index order within each day, so the B-tree pages are each
+        # In index order (by visitor hash within each day), so the B-tree pages are each
         # visited about once. Each part comes sorted: the sort only merges them.
         states.sort(key=itemgetter(2))
         new_states.sort(key=itemgetter(2))
+        new_written: list[rules.StateRow] | bytes = new_states
+        stored_written: list[rules.StateRow] | bytes = states
+        if copied:
+            new_written = _merge_copy_text([new for new, _ in copied])
+            stored_written = _merge_copy_text([stored for _, stored in copied])
         with transaction.atomic():
             current = LogImport.objects.select_for_update().get(pk=self.record.pk)
             if current.offset != from_offset:
@@ -680,8 +725,8 @@ class _ImportStore:
             write_deltas(
                 summaries={key: row for key, row in summaries.items() if any(row)},
                 counts=counts,
-                states=states,
-                new_states=new_states,
+                states=stored_written,
+                new_states=new_written,
             )
             current.offset = to_offset
             current.lines += lines
@@ -694,9 +739,12 @@ class _Requests:
     """How a partition's aggregator asks for salts and stored states: straight from the
     store in the importing process, or through a pipe from a parser process."""
 
-    def __init__(self, ask: Callable[[tuple[Any, ...]], Any], *, site_id: int) -> None:
+    def __init__(
+        self, ask: Callable[[tuple[Any, ...]], Any], *, site_id: int, copy_text: bool
+    ) -> None:
         self.ask = ask
         self.site_id = site_id
+        self.copy_text = copy_text  # states as COPY text (PostgreSQL), else as rows
         self.days: dict[date, _DayInfo] = {}
 
     def finish(self, aggregator: rules.LogAggregator) -> tuple[rules.LogSegment, _StateRows]:
@@ -723,10 +771,12 @@ class _Requests:
                 look_up,
             )
         segment = aggregator.finish_segment()
-        states = aggregator.touched_states(
+        new, stored = aggregator.touched_states(
             site_id=self.site_id, salts={day: info.salt for day, info in days.items()}
         )
-        return segment, states
+        if self.copy_text:
+            return segment, (_copy_text(new), _copy_text(stored))
+        return segment, (new, stored)
 
 
 def _answer(store: _ImportStore, request: tuple[Any, ...]) -> Any:
@@ -742,6 +792,7 @@ def _parser_process(
     log_format: str,
     partition: int,
     partitions: int,
+    copy_text: bool,
 ) -> None:
     """A parser process: counts its partition of every segment the parent sends (the
     segment's lines, its own part of them, or None: read it from the file)."""
@@ -760,7 +811,7 @@ def _parser_process(
             pipe.send(request)
             return pipe.recv()
 
-        requests = _Requests(ask, site_id=site_id)
+        requests = _Requests(ask, site_id=site_id, copy_text=copy_text)
         descriptor = os.open(path, os.O_RDONLY)
         while True:
             message = pipe.recv()
@@ -805,6 +856,7 @@ class _ParserPool:
                     log_format,
                     0 if self.split else partition,
                     1 if self.split else workers,
+                    connection.vendor == "postgresql",
                 ),
                 daemon=True,
             )
@@ -929,7 +981,11 @@ def _import_segments(
     host = store.site.hostname
     pool: _ParserPool | None = None
     aggregator: rules.LogAggregator | None = None
-    requests = _Requests(lambda request: _answer(store, request), site_id=store.site.pk)
+    requests = _Requests(
+        lambda request: _answer(store, request),
+        site_id=store.site.pk,
+        copy_text=connection.vendor == "postgresql",
+    )
     if workers > 1:
         pool = _ParserPool(
             store=store, path=str(path), host=host, log_format=log_format, workers=workers
