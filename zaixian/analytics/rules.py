@@ -735,7 +735,11 @@ class LogAggregator:
         return found  # type: ignore[no-any-return]
 
     def feed(self, text: str) -> None:
-        """Count the lines of ``text`` (whole lines) that fall in this partition."""
+        """Count the lines of ``text`` (whole lines) that fall in this partition. A NUL
+        character counts as U+FFFD, as an undecodable byte does: no database stores NUL in
+        text (PostgreSQL refuses it)."""
+        if "\x00" in text:
+            text = text.replace("\x00", "\ufffd")
         partitions, partition = self.partitions, self.partition
         lines = text.count("\n") + (bool(text) and not text.endswith("\n"))
         if partition == 0:

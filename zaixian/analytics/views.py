@@ -5,6 +5,7 @@ its SVG charts (drawn on the server; the tables are their text alternative) and 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -34,6 +35,8 @@ PIXEL = bytes.fromhex(
     "47494638396101000100800000000000ffffff21f90401000000002c000000000100010000020144003b"
 )
 _FIELDS = {"site": 253, "path": 2000, "title": 500, "referrer": 2000, "screen": 16, "language": 16}
+# No page, title or address has these; PostgreSQL cannot even store NUL.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _error(status: int, message: str) -> JsonResponse:
@@ -48,6 +51,8 @@ def _page_view(payload: dict[str, Any]) -> actions.PageViewIn | str:
             return _("The field %(name)s must be text.") % {"name": name}
         if len(value) > length:
             return _("The field %(name)s is too long.") % {"name": name}
+        if _CONTROL_CHARACTERS.search(value):
+            return _("The field %(name)s contains control characters.") % {"name": name}
     path = payload.get("path", "")
     if not path.startswith("/"):
         return _("The path must start with a slash.")

@@ -14,7 +14,7 @@ import pytest
 
 from zaixian.analytics import actions, rules
 from zaixian.analytics.geo import locate_ip
-from zaixian.analytics.models import DailyCount, DailySummary, LogImport
+from zaixian.analytics.models import DailyCount, DailySummary, LogImport, VisitorDay
 from zaixian.analytics.tests.conftest import CHROME, IPHONE, at, log_line
 from zaixian.analytics.tests.loggen import generate_log
 
@@ -181,6 +181,30 @@ def test_a_second_log_of_the_same_days_continues_the_visitors_and_visits(portal,
         day: (row[page_views], row[visitors]) for day, row in expected[0].items()
     }
     assert date(2026, 11, 20) in summaries
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_odd_characters_in_a_log_are_stored_as_they_can_be(portal, tmp_path, workers):
+    """A backslash is stored as it is (PostgreSQL's COPY text escapes it); a NUL, which no
+    database stores in text, as U+FFFD."""
+    lines = [
+        log_line("221.204.0.1", at(20, 9), "/a\\b"),
+        log_line("221.204.0.2", at(20, 9, 1), "/n\x00ul?utm_campaign=x\x00"),
+        log_line("221.204.0.3", at(20, 9, 2), "/x", referrer="https://a.cn/\\\x00"),
+    ]
+    path = tmp_path / "access.log"
+    path.write_text("".join(lines))
+
+    result = actions.import_log_file(site=portal, path=path, workers=workers)
+
+    assert (result.lines, result.page_views, result.bad_lines) == (3, 3, 0)
+    readable = [line.replace("\x00", "\ufffd") for line in lines]
+    assert stored(portal) == straightforward(readable, site_id=portal.pk, host=portal.hostname)
+    assert set(VisitorDay.objects.values_list("exit_path", flat=True)) == {
+        "/a\\b",
+        "/n\ufffdul",
+        "/x",
+    }
 
 
 def test_plain_segments_are_short_first_and_last_and_even_between(tmp_path, monkeypatch):

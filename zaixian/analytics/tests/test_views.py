@@ -45,6 +45,14 @@ def test_beacon_is_recorded_and_rolled_up(client, portal):
     assert DailySummary.objects.get(site=portal).page_views == 1
 
 
+def test_a_pixel_with_a_control_character_is_refused(client, portal):
+    response = client.get(URL, {"path": "/a\x00b"}, HTTP_HOST="www.jc.test", HTTP_USER_AGENT=CHROME)
+
+    assert response.status_code == 400
+    assert "path" in response.json()["detail"]
+    assert not PageView.objects.exists()
+
+
 def test_pixel_records_with_get_and_answers_a_gif(client, portal):
     response = client.get(URL, {"path": "/zwgk/"}, HTTP_HOST="www.jc.test", HTTP_USER_AGENT=CHROME)
 
@@ -62,6 +70,8 @@ def test_pixel_records_with_get_and_answers_a_gif(client, portal):
         ('{"site": "www.jc.test", "path": 5}', 400),
         ('{"site": "www.jc.test", "path": "no-slash"}', 400),
         ('{"site": "www.jc.test", "path": "/", "title": "' + "x" * 600 + '"}', 400),
+        ('{"site": "www.jc.test", "path": "/a\\u0000b"}', 400),  # PostgreSQL stores no NUL
+        ('{"site": "www.jc.test", "path": "/", "referrer": "https://a.cn/\\n"}', 400),
         ('{"site": "unknown.example", "path": "/"}', 404),
         ('{"site": "www.jc.test", "path": "/", "title": "' + "x" * 5000 + '"}', 413),
     ],
