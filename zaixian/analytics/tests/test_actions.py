@@ -308,21 +308,25 @@ def test_a_remembered_block_locates_like_a_lookup():
         assert first == again == remembering.locate(ip) == locate_ip(ip)
 
 
-def test_states_believed_new_but_stored_meanwhile_are_updated(portal):
+@pytest.mark.parametrize("as_text", [False, True], ids=["rows", "copy-text"])
+def test_states_believed_new_but_stored_meanwhile_are_updated(portal, as_text):
+    if as_text and connection.vendor != "postgresql":
+        pytest.skip("COPY text is PostgreSQL's")
     day = date(2026, 11, 20)
     VisitorDay.objects.create(
         site=portal, day=day, visitor="a" * 16, last_seen=1.0, visit_pages=1, exit_path="/a/"
     )
+    new_states = [
+        (portal.pk, day.isoformat(), "a" * 16, 2.0, 3, "/b/"),
+        (portal.pk, day.isoformat(), "b" * 16, 5.0, 1, "/c/"),
+    ]
 
     with transaction.atomic():
         actions.write_deltas(
             summaries={},
             counts={},
-            states=[],
-            new_states=[
-                (portal.pk, day.isoformat(), "a" * 16, 2.0, 3, "/b/"),
-                (portal.pk, day.isoformat(), "b" * 16, 5.0, 1, "/c/"),
-            ],
+            states=actions._copy_text([]) if as_text else [],
+            new_states=actions._copy_text(new_states) if as_text else new_states,
         )
 
     assert set(
