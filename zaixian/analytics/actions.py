@@ -623,10 +623,13 @@ def _copy_text(rows: list[rules.StateRow]) -> bytes:
     """Visitor states as PostgreSQL COPY text, one line per state sorted by its start
     (site, day, visitor: the table's key). Made in the parser processes, so the importing
     process only merges the sorted lines and hands them to ``COPY``."""
-    lines = [
-        f"{site}\t{day}\t{visitor}\t{last_seen!r}\t{pages}\t{path.translate(_COPY_ESCAPES)}\n"
-        for site, day, visitor, last_seen, pages, path in rows
-    ]
+    escaped: dict[str, str] = {}  # a path is escaped once (most visits share a few pages)
+    lines = []
+    for site, day, visitor, last_seen, pages, path in rows:
+        field = escaped.get(path)
+        if field is None:
+            field = escaped[path] = path.translate(_COPY_ESCAPES)
+        lines.append(f"{site}\t{day}\t{visitor}\t{last_seen!r}\t{pages}\t{field}\n")
     lines.sort()
     return "".join(lines).encode("utf-8")
 
