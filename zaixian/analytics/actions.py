@@ -836,7 +836,7 @@ class _ParserPool:
     """``workers`` forked parser processes, each counting the visitors of its partition.
     For a format that starts with the address, this process splits each segment by address
     (``rules.split_by_address``) and sends each one its part; otherwise each reads the whole
-    segment and keeps its addresses' lines (``rules.partition_of``)."""
+    segment and keeps its addresses' lines (by hash)."""
 
     def __init__(
         self, *, store: _ImportStore, path: str, host: str, log_format: str, workers: int

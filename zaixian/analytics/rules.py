@@ -567,12 +567,6 @@ def split_by_address(data: bytes, partitions: int) -> list[bytes]:
     return [b"\n".join(part) for part in parts]
 
 
-def partition_of(address: str, partitions: int) -> int:
-    """The partition of an address for formats where it is not the first field: ``hash``
-    of a string is the same in processes forked from one parent."""
-    return hash(address) % partitions
-
-
 @dataclass
 class LogSegment:
     """What one partition of a log segment adds: the daily summary deltas, the dimension
@@ -599,8 +593,9 @@ class LogAggregator:
     (its source, agent and place) and spread into dimensions once per segment.
 
     With ``partitions`` > 1, this instance counts only the lines whose address falls in
-    ``partition`` (``partition_of``), so several processes can read the same segment and
-    their deltas add up exactly (a visitor is counted by one process only). For formats
+    ``partition`` (by ``hash`` of the address, which is the same in processes forked from
+    one parent), so several processes can read the same segment and their deltas add up
+    exactly (a visitor is counted by one process only). For formats
     that start with the address, splitting the segment first (``split_by_address``) and
     giving each process its own part is cheaper: each one parses only its lines.
 
